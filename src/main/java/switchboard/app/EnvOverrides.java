@@ -1,0 +1,113 @@
+package switchboard.app;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import switchboard.config.ConfigException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies environment variables onto the JSON configuration before it is read, so a deployment (or a
+ * demo) can change ports and secrets without editing files. The table is documented in
+ * docs/configuration.md; keep the two in step.
+ */
+public final class EnvOverrides {
+
+  /** Services whose section takes {@code SWITCHBOARD_<NAME>_PORT} and {@code SWITCHBOARD_<NAME>_ENABLED}. */
+  static final List<String> SECTIONS = List.of("signal", "securecall", "webflow", "wallet", "fingerprint", "management");
+
+  private EnvOverrides() {
+  }
+
+  public static JsonObject apply(JsonObject config, Map<String, String> env) {
+    JsonObject out = config.copy();
+    string(env, "SWITCHBOARD_PROFILE", out, "profile");
+    string(env, "SWITCHBOARD_JWT_SECRET", out, "jwt", "hs256Secret");
+    string(env, "APP_ENV_WEBSOCKET_ECDH_INFO", out, "signal", "ecdhInfo");
+    String turn = env.get("SWITCHBOARD_TURN_SECRET");
+    if (turn != null && !turn.isEmpty()) {
+      section(out, "securecall", "turn").put("secrets", new JsonArray().add(turn));
+    }
+    string(env, "SWITCHBOARD_FINGERPRINT_API_KEYS", out, "fingerprint", "extraApiKeys");
+    string(env, "SWITCHBOARD_WALLET_FUND", out, "wallet", "ledger", "fund");
+    string(env, "SWITCHBOARD_CLUSTER_HOST", out, "cluster", "host");
+    for (String name : SECTIONS) {
+      String upper = name.toUpperCase();
+      String port = env.get("SWITCHBOARD_" + upper + "_PORT");
+      if (port != null && !port.isEmpty()) {
+        section(out, name).put("port", integer("SWITCHBOARD_" + upper + "_PORT", port));
+      }
+      String enabled = env.get("SWITCHBOARD_" + upper + "_ENABLED");
+      if (enabled != null && !enabled.isEmpty()) {
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+          throw new ConfigException("SWITCHBOARD_" + upper + "_ENABLED", "must be true or false");
+        }
+        section(out, name).put("enabled", Boolean.parseBoolean(enabled));
+      }
+    }
+    String offset = env.get("SWITCHBOARD_PORT_OFFSET");
+    if (offset != null && !offset.isEmpty()) {
+      out.put("portOffset", integer("SWITCHBOARD_PORT_OFFSET", offset));
+    }
+    return out;
+  }
+
+  /**
+   * Adds {@code portOffset} to the port of every section that has a fixed (non-zero) one, so several
+   * nodes can share a machine. Missing ports get their service default plus the offset.
+   */
+  public static JsonObject applyPortOffset(JsonObject config, Map<String, Integer> defaultPorts) {
+    Object raw = config.getValue("portOffset");
+    if (raw == null) {
+      return config;
+    }
+    if (!(raw instanceof Integer offset) || offset < 0 || offset > 10000) {
+      throw new ConfigException("portOffset", "must be an integer between 0 and 10000");
+    }
+    JsonObject out = config.copy();
+    defaultPorts.forEach((name, defaultPort) -> {
+      JsonObject section = section(out, name);
+      Object port = section.getValue("port", defaultPort);
+      if (port instanceof Integer p && p != 0) {
+        section.put("port", p + offset);
+      }
+    });
+    return out;
+  }
+
+  private static int integer(String variable, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(variable, "must be an integer (was \"" + value + "\")");
+    }
+  }
+
+  private static void string(Map<String, String> env, String variable, JsonObject target, String... path) {
+    String value = env.get(variable);
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    JsonObject parent = target;
+    for (int i = 0; i < path.length - 1; i++) {
+      parent = section(parent, path[i]);
+    }
+    parent.put(path[path.length - 1], value);
+  }
+
+  private static JsonObject section(JsonObject parent, String... path) {
+    JsonObject current = parent;
+    for (String name : path) {
+      Object existing = current.getValue(name);
+      if (existing instanceof JsonObject obj) {
+        current = obj;
+      } else {
+        JsonObject created = new JsonObject();
+        current.put(name, created);
+        current = created;
+      }
+    }
+    return current;
+  }
+}

@@ -1,0 +1,100 @@
+package switchboard.bus;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * This node's id and the members of its cluster. Single-node Vert.x has a cluster of one.
+ *
+ * <p>Membership changes come from Hazelcast directly: Vert.x's own {@code ClusterManager.nodeListener}
+ * holds a single listener that the event bus needs, so it must not be replaced.
+ */
+public final class ClusterView {
+
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
+  private final String nodeId;
+  private final HazelcastClusterManager hazelcast;
+  private final List<Subscription> leftListeners = new CopyOnWriteArrayList<>();
+  private final List<Subscription> joinedListeners = new CopyOnWriteArrayList<>();
+
+  private record Subscription(Context context, Consumer<String> listener) {
+  }
+
+  private ClusterView(String nodeId, HazelcastClusterManager hazelcast) {
+    this.nodeId = nodeId;
+    this.hazelcast = hazelcast;
+    if (hazelcast != null) {
+      hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          dispatch(joinedListeners, vertxNodeId(event));
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          dispatch(leftListeners, vertxNodeId(event));
+        }
+      });
+    }
+  }
+
+  /** Vert.x names a node by a member attribute of its own, not by the Hazelcast member UUID. */
+  private static String vertxNodeId(MembershipEvent event) {
+    String id = event.getMember().getAttribute(VERTX_NODE_ID);
+    return id != null ? id : event.getMember().getUuid().toString();
+  }
+
+  /** A node that is not clustered. */
+  public static ClusterView single() {
+    return new ClusterView(UUID.randomUUID().toString(), null);
+  }
+
+  /** The view of a joined Hazelcast member. */
+  public static ClusterView of(HazelcastClusterManager manager) {
+    return new ClusterView(manager.getNodeId(), manager);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public boolean clustered() {
+    return hazelcast != null;
+  }
+
+  /** Node ids of the current members, this node included. */
+  public List<String> members() {
+    return hazelcast == null ? List.of(nodeId) : hazelcast.getNodes();
+  }
+
+  /**
+   * Calls {@code listener} with the id of each node that leaves the cluster, on the caller's Vert.x
+   * context (so a verticle may touch its own state from it).
+   */
+  public void onNodeLeft(Consumer<String> listener) {
+    leftListeners.add(new Subscription(Vertx.currentContext(), listener));
+  }
+
+  public void onNodeJoined(Consumer<String> listener) {
+    joinedListeners.add(new Subscription(Vertx.currentContext(), listener));
+  }
+
+  private static void dispatch(List<Subscription> subscriptions, String node) {
+    for (Subscription s : subscriptions) {
+      if (s.context() != null) {
+        s.context().runOnContext(v -> s.listener().accept(node));
+      } else {
+        s.listener().accept(node);
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package switchboard.platform;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import switchboard.auth.JwtVerifier;
+import switchboard.bus.ClusterView;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every service of a node shares: the Vert.x instance, the cluster view, JWT verification,
+ * the metrics registry and the profile. Built once by the launcher and handed to each service.
+ */
+public final class Platform {
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final JwtVerifier jwt;
+  private final MeterRegistry meters;
+  private final Profile profile;
+  private final Map<String, RunningService> running = new ConcurrentHashMap<>();
+
+  public Platform(Vertx vertx, ClusterView cluster, JwtVerifier jwt, MeterRegistry meters, Profile profile) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    this.jwt = Objects.requireNonNull(jwt, "jwt");
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.profile = Objects.requireNonNull(profile, "profile");
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ClusterView cluster() {
+    return cluster;
+  }
+
+  public String nodeId() {
+    return cluster.nodeId();
+  }
+
+  public JwtVerifier jwt() {
+    return jwt;
+  }
+
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  public Profile profile() {
+    return profile;
+  }
+
+  public ServiceMetrics metricsFor(String service) {
+    return new ServiceMetrics(meters, service);
+  }
+
+  /** Services that are up on this node, by name. */
+  public Map<String, RunningService> running() {
+    return running;
+  }
+}

@@ -1,0 +1,22 @@
+package switchboard.platform;
+
+import io.vertx.core.Future;
+import switchboard.config.ConfigReader;
+
+/**
+ * How the launcher knows a service: its config section name, how to read and check that section, and how
+ * to deploy it. All sections are read before anything is deployed, so a bad value stops start-up early.
+ *
+ * @param <C> the service's config record
+ */
+public interface ServiceDefinition<C extends ServiceConfig> {
+
+  /** The config section and metrics tag of the service ("signal"). */
+  String name();
+
+  /** Reads and validates the service's section; throws {@link switchboard.config.ConfigException}. */
+  C parse(ConfigReader section, Profile profile);
+
+  /** Deploys the service's verticle(s); answers what it listens on. */
+  Future<RunningService> deploy(Platform platform, C config);
+}

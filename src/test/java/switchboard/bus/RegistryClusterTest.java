@@ -1,0 +1,88 @@
+package switchboard.bus;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import switchboard.testing.TestCluster;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static switchboard.testing.Await.await;
+
+/** Verifies the cluster-wide registries and per-node routing on a real 2-node Hazelcast cluster. */
+class RegistryClusterTest {
+
+  private TestCluster cluster;
+
+  @BeforeEach
+  void setUp() {
+    cluster = TestCluster.start(2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    cluster.close();
+  }
+
+  @Test
+  void entriesWrittenOnANodeAreReadOnTheOtherAndDroppedWhenItLeaves() {
+    // GIVEN a room member and a session held by node A
+    ClusterView a = cluster.platform(0).cluster();
+    ClusterView b = cluster.platform(1).cluster();
+    assertThat(a.members()).hasSize(2).contains(b.nodeId());
+    RoomRegistry roomsA = new RoomRegistry(cluster.vertx(0), a, "test");
+    RoomRegistry roomsB = new RoomRegistry(cluster.vertx(1), b, "test");
+    SessionDirectory sessionsA = new SessionDirectory(cluster.vertx(0), a, "test");
+    SessionDirectory sessionsB = new SessionDirectory(cluster.vertx(1), b, "test");
+    await(roomsA.join("lobby", "alice"));
+    await(roomsB.join("lobby", "bob"));
+    await(sessionsA.put("alice", new JsonObject().put("user", "u1")));
+    await(sessionsB.put("bob", new JsonObject().put("user", "u2")));
+
+    // THEN node B reads them, with node A as the holder
+    assertThat(await(roomsB.members("lobby"))).containsEntry("alice", a.nodeId()).containsEntry("bob", b.nodeId());
+    assertThat(await(sessionsB.nodeOf("alice"))).isEqualTo(a.nodeId());
+    assertThat(await(sessionsB.putIfAbsent("alice", new JsonObject()))).isFalse();
+
+    // WHEN node A leaves the cluster
+    cluster.stop(0);
+
+    // THEN node B's view drops A's entries and keeps its own
+    await(eventually(() -> roomsB.members("lobby").map(m -> !m.containsKey("alice"))));
+    await(eventually(() -> sessionsB.get("alice").map(e -> e == null)));
+    assertThat(await(roomsB.members("lobby"))).containsOnlyKeys("bob");
+    assertThat(await(sessionsB.nodeOf("bob"))).isEqualTo(b.nodeId());
+  }
+
+  @Test
+  void aMessageRoutedFromOneNodeReachesTheSocketsOfTheOther() {
+    // GIVEN each node delivers to its "sockets" (recorded here)
+    List<String> deliveredOnA = new CopyOnWriteArrayList<>();
+    ClusterView a = cluster.platform(0).cluster();
+    ClusterView b = cluster.platform(1).cluster();
+    NodeRouter routerA = new NodeRouter(cluster.vertx(0), a, "test", m -> {
+      deliveredOnA.add(((NodeMessage.ToClient) m).frame().getString("text"));
+      return 1;
+    }, 2000);
+    NodeRouter routerB = new NodeRouter(cluster.vertx(1), b, "test", m -> 0, 2000);
+    await(routerA.start());
+    await(routerB.start());
+
+    // WHEN node B routes a message to node A, and fans one out to all nodes
+    int reached = await(routerB.toNode(a.nodeId(), new NodeMessage.ToClient("alice", new JsonObject().put("text", "hi"))));
+    int total = await(routerB.toAllNodes(new NodeMessage.ToClient("alice", new JsonObject().put("text", "all"))));
+
+    // THEN A delivered both, and the counts add up over the nodes
+    assertThat(reached).isEqualTo(1);
+    assertThat(total).isEqualTo(1);
+    assertThat(deliveredOnA).containsExactly("hi", "all");
+  }
+
+  private io.vertx.core.Future<Void> eventually(java.util.function.Supplier<io.vertx.core.Future<Boolean>> check) {
+    return check.get().compose(ok -> ok ? io.vertx.core.Future.<Void>succeededFuture()
+        : cluster.vertx(1).timer(50).compose(t -> eventually(check)));
+  }
+}

@@ -12,6 +12,7 @@ public final class Payload {
 
   private static final long ORIGIN = System.nanoTime();
   private static final String T_KEY = "\"t\":";
+  private static final String T_TEXT = "t=";
 
   private Payload() {
   }
@@ -33,13 +34,27 @@ public final class Payload {
     return head + "x".repeat(Math.max(0, pad)) + "\"}";
   }
 
-  /** The send time stamped in {@code text} (which holds a payload somewhere inside), or -1. */
+  /**
+   * A plain-text payload of {@code size} characters stamped with {@code sentAtMicros}
+   * ({@code t=<µs>;xxx…}), for protocols whose message field is a string (Web Flow's authResult).
+   */
+  public static String text(long sentAtMicros, int size) {
+    String head = T_TEXT + sentAtMicros + ";";
+    return head + "x".repeat(Math.max(0, size - head.length()));
+  }
+
+  /** The send time stamped in {@code text} (which holds a JSON or text payload somewhere inside), or -1. */
   public static long sentAt(String text) {
     int i = text.indexOf(T_KEY);
-    if (i < 0) {
-      return -1;
+    if (i >= 0) {
+      i += T_KEY.length();
+    } else {
+      i = text.indexOf(T_TEXT);
+      if (i < 0) {
+        return -1;
+      }
+      i += T_TEXT.length();
     }
-    i += T_KEY.length();
     long value = 0;
     int digits = 0;
     for (; i < text.length(); i++, digits++) {

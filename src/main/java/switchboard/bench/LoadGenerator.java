@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 public final class LoadGenerator implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadGenerator()).execute(args));
+    System.exit(new CommandLine(new LoadGenerator()).setOverwrittenOptionsAllowed(true).execute(args));
   }
 
   @Override

@@ -1,0 +1,206 @@
+package switchboard.fingerprint.hardware;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import switchboard.bus.Addresses;
+import switchboard.config.ConfigReader;
+import switchboard.fingerprint.FingerprintConfig;
+import switchboard.fingerprint.FingerprintDefinition;
+import switchboard.platform.Platform;
+import switchboard.testing.TestPlatform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static switchboard.testing.Await.await;
+
+/** Verifies the hardware verticle: its worker thread, USB through usb4java, hot-plug, the simulated driver. */
+class HardwareVerticleTest {
+
+  private Vertx vertx;
+  private Platform platform;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    platform = TestPlatform.single(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(vertx.close());
+  }
+
+  private static FingerprintConfig config(JsonObject hardware) {
+    return FingerprintConfig.read(new ConfigReader(new JsonObject().put("port", 0).put("hardware", hardware)));
+  }
+
+  /** Collects the frames published on fingerprint.device.events. */
+  private List<JsonObject> events() {
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.FINGERPRINT_DEVICE_EVENTS,
+        m -> events.add(m.body()));
+    await(consumer.completion());
+    return events;
+  }
+
+  private void eventually(java.util.function.BooleanSupplier condition) {
+    for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+      io.vertx.core.Promise<Void> tick = io.vertx.core.Promise.promise();
+      vertx.setTimer(25, id -> tick.complete());
+      await(tick.future());
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+
+  /** Verifies that the definition deploys the hardware verticle on a worker thread, not an event loop. */
+  @Test
+  void runsOnAWorkerThread() {
+    // GIVEN the deployment options the definition uses
+    HardwareVerticle hardware = new HardwareVerticle(platform, config(new JsonObject()
+        .put("usb", new JsonObject().put("enabled", false))), Usb4JavaBus::new);
+    // WHEN it is deployed
+    await(vertx.deployVerticle(hardware, FingerprintDefinition.hardwareDeployment()));
+    // THEN start() ran on a worker context and thread
+    assertThat(hardware.startedOnWorker()).isTrue();
+    assertThat(hardware.threadName()).contains("worker").doesNotContain("eventloop");
+  }
+
+  /** Verifies that usb4java either opens the bus and lists readers, or reports why it cannot, with a message. */
+  @Test
+  void usb4javaInitialisesOrReportsAbsence() {
+    Usb4JavaBus bus = new Usb4JavaBus();
+    try {
+      bus.open();
+      List<UsbBus.UsbReader> readers = bus.readers(List.of(new HardwareConfig.UsbReaderId(0x1b55, 0x0120, "ZKTeco SLK20R")));
+      assertThat(readers).isNotNull();
+      bus.close();
+    } catch (UsbBus.UsbUnavailableException e) {
+      assertThat(e.getMessage()).startsWith("libusb could not");
+    }
+  }
+
+  /** Verifies that with USB on, the verticle either polls or says once why not, and simulated readers still work. */
+  @Test
+  void usbAbsenceLeavesSimulatedReadersWorking() {
+    List<JsonObject> events = events();
+    HardwareVerticle hardware = new HardwareVerticle(platform, config(new JsonObject()
+        .put("usb", new JsonObject().put("enabled", true).put("pollIntervalMs", 100))), Usb4JavaBus::new);
+    await(vertx.deployVerticle(hardware, FingerprintDefinition.hardwareDeployment()));
+    assertThat(hardware.usbAvailable() || hardware.usbProblem() != null).isTrue();
+    eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
+    if (!hardware.usbAvailable()) {
+      // said once, as one warn entry
+      eventually(() -> events.stream().anyMatch(e -> "log:entry".equals(e.getString("type"))
+          && e.getString("message").startsWith("USB is unavailable")));
+      assertThat(events.stream().filter(e -> "log:entry".equals(e.getString("type"))
+          && e.getString("message").contains("USB")).count()).isEqualTo(1);
+    }
+    assertThat(events.stream().filter(e -> "device:connected".equals(e.getString("type")))
+        .map(e -> e.getJsonObject("device").getString("id")).toList()).contains("device-001");
+  }
+
+  /** Verifies hot-plug: a reader appearing on the bus is device:connected with its descriptors, and disconnected when gone. */
+  @Test
+  void hotPlugPublishesConnectAndDisconnect() {
+    // GIVEN a bus whose contents the test controls
+    AtomicReference<List<UsbBus.UsbReader>> present = new AtomicReference<>(List.of());
+    List<Boolean> closed = new ArrayList<>();
+    UsbBus fake = new UsbBus() {
+      @Override
+      public void open() {
+      }
+
+      @Override
+      public List<UsbReader> readers(List<HardwareConfig.UsbReaderId> wanted) {
+        assertThat(wanted).extracting(HardwareConfig.UsbReaderId::vendorId).containsExactly(0x1b55);
+        return present.get();
+      }
+
+      @Override
+      public void close() {
+        closed.add(true);
+      }
+    };
+    List<JsonObject> events = events();
+    HardwareVerticle hardware = new HardwareVerticle(platform, config(new JsonObject()
+        .put("usb", new JsonObject().put("pollIntervalMs", 100))
+        .put("simulated", new JsonObject().put("enabled", false))), () -> fake);
+    await(vertx.deployVerticle(hardware, FingerprintDefinition.hardwareDeployment()));
+    assertThat(hardware.usbAvailable()).isTrue();
+    // WHEN a reader is plugged in
+    present.set(List.of(new UsbBus.UsbReader("usb-1b55-0120-ABC123", "ABC123", "ZKTeco SLK20R", "5.00")));
+    eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
+    // THEN device:connected carries serial, model and firmware
+    JsonObject connected = events.stream().filter(e -> "device:connected".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(connected.getJsonObject("device")).isEqualTo(new JsonObject().put("id", "usb-1b55-0120-ABC123")
+        .put("serialNumber", "ABC123").put("model", "ZKTeco SLK20R").put("status", "connected").put("firmwareVersion", "5.00"));
+    // WHEN it is unplugged THEN device:disconnected
+    present.set(List.of());
+    eventually(() -> events.stream().anyMatch(e -> "device:disconnected".equals(e.getString("type"))));
+    JsonObject gone = events.stream().filter(e -> "device:disconnected".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(gone.getString("deviceId")).isEqualTo("usb-1b55-0120-ABC123");
+    assertThat(gone.getString("reason")).isEqualTo("Device unplugged");
+    // AND the bus is closed when the verticle stops
+    await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
+    assertThat(closed).containsExactly(true);
+  }
+
+  /** Verifies that two simulated readers with the same seed and id capture the same qualities and templates. */
+  @Test
+  void simulatedDriverIsDeterministic() {
+    HardwareConfig.SimulatedReader reader = HardwareConfig.read(new ConfigReader(new JsonObject()
+        .put("simulated", new JsonObject().put("devices", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("id", "r1").put("detectDelayMs", 1).put("captureTimeMs", 1)))))).simulated().devices().get(0);
+    List<String> first = captures(new SimulatedReaderDriver(vertx, reader, 99));
+    List<String> second = captures(new SimulatedReaderDriver(vertx, reader, 99));
+    List<String> other = captures(new SimulatedReaderDriver(vertx, reader, 100));
+    assertThat(first).hasSize(3).isEqualTo(second).isNotEqualTo(other);
+  }
+
+  private List<String> captures(SimulatedReaderDriver driver) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      io.vertx.core.Promise<String> done = io.vertx.core.Promise.promise();
+      vertx.runOnContext(v -> driver.capture(new ReaderDriver.CaptureListener() {
+        @Override
+        public void fingerDetected(int quality) {
+        }
+
+        @Override
+        public void captured(int quality, byte[] template) {
+          done.complete(quality + ":" + java.util.HexFormat.of().formatHex(template));
+        }
+
+        @Override
+        public void failed(String reason) {
+          done.fail(reason);
+        }
+
+        @Override
+        public void disconnected() {
+          done.fail("disconnected");
+        }
+      }));
+      out.add(await(done.future()));
+    }
+    return out;
+  }
+
+  /** Verifies that a hex id that is not one is a config error naming the key. */
+  @Test
+  void badUsbIdIsAConfigError() {
+    assertThatThrownBy(() -> config(new JsonObject().put("usb", new JsonObject().put("readers",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("vendorId", "zz").put("productId", "0120"))))))
+        .hasMessageContaining("hardware.usb.readers[0].vendorId")
+        .hasMessageContaining("hex");
+  }
+}

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -189,7 +190,7 @@ public final class FingerprintVerticle extends VerticleBase implements WsHandler
     Object apiKey = message.getValue("apiKey");
     Object token = message.getValue("token");
     if (apiKey != null) {
-      var entry = apiKey instanceof String key ? config.apiKeys().authenticate(key) : java.util.Optional.<ApiKeys.Entry>empty();
+      Optional<ApiKeys.Entry> entry = apiKey instanceof String key ? config.apiKeys().authenticate(key) : Optional.empty();
       if (entry.isEmpty()) {
         authFailed(c, "Invalid API key", "unknown, revoked or malformed API key");
       } else {

@@ -1,5 +1,6 @@
 package switchboard.fingerprint.hardware;
 
+import io.vertx.core.json.JsonObject;
 import switchboard.config.ConfigReader;
 
 import java.time.Duration;
@@ -80,7 +81,7 @@ public record HardwareConfig(boolean enabled, Usb usb, Simulated simulated) {
     ConfigReader s = r.section("simulated");
     List<SimulatedReader> devices = s.has("devices")
         ? s.sections("devices").stream().map(HardwareConfig::readSimulated).toList()
-        : List.of(readSimulated(new ConfigReader(new io.vertx.core.json.JsonObject().put("id", "device-001"))));
+        : List.of(readSimulated(new ConfigReader(new JsonObject().put("id", "device-001"))));
     Set<String> ids = new HashSet<>();
     for (SimulatedReader d : devices) {
       if (!ids.add(d.id())) {

@@ -17,6 +17,7 @@ import switchboard.fingerprint.Frames;
 import switchboard.fingerprint.LogStream;
 import switchboard.platform.Platform;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -280,8 +281,8 @@ public final class HardwareVerticle extends VerticleBase {
 
   /** The simulated capture behaviour used on a real reader whose capture protocol is not built in. */
   private static HardwareConfig.SimulatedReader usbCaptureProfile(String id) {
-    return new HardwareConfig.SimulatedReader(id, id, id, "", 60, 98, java.time.Duration.ofMillis(1500),
-        java.time.Duration.ofMillis(800), HardwareConfig.Failure.NONE, java.time.Duration.ofSeconds(3));
+    return new HardwareConfig.SimulatedReader(id, id, id, "", 60, 98, Duration.ofMillis(1500),
+        Duration.ofMillis(800), HardwareConfig.Failure.NONE, Duration.ofSeconds(3));
   }
 
   // ---- commands ----

@@ -16,11 +16,17 @@ public final class LogStream {
   private final EventBus bus;
   private final Logger logger;
   private final String nodeId;
+  private volatile boolean muted;
 
   public LogStream(EventBus bus, Logger logger, String nodeId) {
     this.bus = Objects.requireNonNull(bus, "bus");
     this.logger = Objects.requireNonNull(logger, "logger");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+  }
+
+  /** From now on, log lines only: nobody is left to stream to (the node is shutting down). */
+  public void mute() {
+    muted = true;
   }
 
   public void info(String message, JsonObject metadata) {
@@ -44,6 +50,9 @@ public final class LogStream {
   }
 
   private void publish(String level, String message, JsonObject metadata) {
+    if (muted) {
+      return;
+    }
     JsonObject meta = metadata == null ? new JsonObject() : metadata.copy();
     bus.publish(switchboard.bus.Addresses.FINGERPRINT_DEVICE_EVENTS,
         Frames.logEntry(level, message, meta.put("node", nodeId)));

@@ -97,4 +97,17 @@ class FingerprintConfigTest {
     assertThatThrownBy(() -> AppConfig.read(prod, ServiceCatalog.all()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("fingerprint.apiKeys[0]");
   }
+
+  /** Verifies that scripts/fingerprint-key-hash prints the hash the service compares with, and refuses non-keys. */
+  @Test
+  void keyHashScriptAgreesWithTheService() throws Exception {
+    String key = "ak_live_scriptcheck000000000001";
+    Process ok = new ProcessBuilder("scripts/fingerprint-key-hash", key).redirectErrorStream(true).start();
+    String printed = new String(ok.getInputStream().readAllBytes()).trim();
+    assertThat(ok.waitFor()).isZero();
+    assertThat(printed).isEqualTo(ApiKeys.hashHex(key));
+    Process bad = new ProcessBuilder("scripts/fingerprint-key-hash", "sk_nope").redirectErrorStream(true).start();
+    bad.getInputStream().readAllBytes();
+    assertThat(bad.waitFor()).isEqualTo(2);
+  }
 }

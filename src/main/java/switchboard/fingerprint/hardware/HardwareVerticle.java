@@ -69,6 +69,8 @@ public final class HardwareVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> commands;
   private UsbBus usb;
   private long pollTimer = -1;
+  /** Set while stopping a single node: its own clients are being closed, so there is nobody to tell. */
+  private boolean silent;
   private volatile String usbProblem;
   private volatile boolean startedOnWorker;
   private volatile String threadName;
@@ -135,6 +137,10 @@ public final class HardwareVerticle extends VerticleBase {
   public Future<?> stop() {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
+    }
+    if (!platform.cluster().clustered()) {
+      silent = true;
+      log.mute();
     }
     List<Future<?>> detached = new ArrayList<>();
     for (Device d : new ArrayList<>(devices.values())) {
@@ -470,6 +476,9 @@ public final class HardwareVerticle extends VerticleBase {
 
   /** Publishes a seed frame; the headers say whom it concerns, so the frame stays exactly the seed's. */
   private void publish(JsonObject frame, String deviceId, String owner, String exclude) {
+    if (silent) {
+      return;
+    }
     DeliveryOptions options = new DeliveryOptions().addHeader(DEVICE_HEADER, deviceId);
     if (owner != null) {
       options.addHeader(OWNER_HEADER, owner);

@@ -146,6 +146,7 @@ class FingerprintWebSocketTest {
     WsTestClient watcher = fp.client(READ_KEY);
     subscribe(watcher, "dev-ok");
     WsTestClient scanner = fp.client(SCAN_KEY);
+    WsTestClient bystander = fp.client(SCAN_KEY);
     // WHEN the scanner starts a scan
     JsonObject started = scanStart(scanner, "dev-ok", new JsonObject().put("timeout", 5000).put("qualityThreshold", 60));
     // THEN scan:started, fingerprint:detected and scan:complete reach the scanner
@@ -172,6 +173,10 @@ class FingerprintWebSocketTest {
     JsonObject idle = next(watcher, "device:status");
     assertThat(idle.getString("status")).isEqualTo("idle");
     assertThat(idle.getString("previousStatus")).isEqualTo("busy");
+    // AND a client that neither subscribed nor scanned got none of it (its pong comes after every event)
+    bystander.send(new JsonObject().put("type", "ping"));
+    next(bystander, "pong");
+    assertThat(bystander.pending()).isEmpty();
   }
 
   /** Verifies an enrollment scan: progress after each impression but the last, then one complete. */

@@ -190,6 +190,41 @@ class HardwareVerticleTest {
     assertThat(closed).containsExactly(true);
   }
 
+  /** Verifies that with captureDriver "none" a USB reader is attached, but its scans fail with 5001. */
+  @Test
+  void readerWithoutCaptureDriverFailsScans() {
+    UsbBus oneReader = new UsbBus() {
+      @Override
+      public void open() {
+      }
+
+      @Override
+      public List<UsbReader> readers(List<HardwareConfig.UsbReaderId> wanted) {
+        return List.of(new UsbReader("usb-1b55-0120-XYZ", "XYZ", "ZKTeco SLK20R", "5.00"));
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    List<JsonObject> events = events();
+    await(vertx.deployVerticle(new HardwareVerticle(platform, config(new JsonObject()
+        .put("usb", new JsonObject().put("captureDriver", "none"))
+        .put("simulated", new JsonObject().put("enabled", false))), () -> oneReader),
+        FingerprintDefinition.hardwareDeployment()));
+    eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
+    JsonObject started = await(vertx.eventBus().<JsonObject>request(Addresses.fingerprintCommands(platform.nodeId()),
+        new JsonObject().put("command", "scan:start").put("deviceId", "usb-1b55-0120-XYZ").put("principal", "key:test")
+            .put("timeout", 10_000L).put("qualityThreshold", 50).put("scansRequired", 1))).body();
+    eventually(() -> events.stream().anyMatch(e -> "scan:error".equals(e.getString("type"))));
+    JsonObject error = events.stream().filter(e -> "scan:error".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(error.getString("scanId")).isEqualTo(started.getString("scanId"));
+    assertThat(error.getInteger("code")).isEqualTo(5001);
+    assertThat(error.getString("error")).isEqualTo("No capture driver for this reader model");
+    eventually(() -> events.stream().anyMatch(e -> "device:status".equals(e.getString("type"))
+        && "error".equals(e.getString("status"))));
+  }
+
   /** Verifies that two simulated readers with the same seed and id capture the same qualities and templates. */
   @Test
   void simulatedDriverIsDeterministic() {

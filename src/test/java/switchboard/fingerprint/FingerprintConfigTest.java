@@ -24,7 +24,7 @@ class FingerprintConfigTest {
     return FingerprintConfig.read(new ConfigReader(section));
   }
 
-  /** Verifies the defaults of an empty section: the seed's port, timeouts and heartbeat. */
+  /** Verifies that an empty section gets the seed's port, timeouts and heartbeat. */
   @Test
   void defaults() {
     FingerprintConfig c = read(new JsonObject());
@@ -54,7 +54,7 @@ class FingerprintConfigTest {
     assertThat(c.apiKeys().authenticate(null)).isEmpty();
   }
 
-  /** Verifies SWITCHBOARD_FINGERPRINT_API_KEYS: parsed through EnvOverrides, hashed, errors never echo the key. */
+  /** Verifies that SWITCHBOARD_FINGERPRINT_API_KEYS keys are accepted, and that errors never echo a key. */
   @Test
   void extraKeysFromTheEnvironment() {
     JsonObject root = EnvOverrides.apply(new JsonObject(), Map.of("SWITCHBOARD_FINGERPRINT_API_KEYS",

@@ -60,7 +60,7 @@ class FingerprintRestTest {
     throw new AssertionError("condition not met in time");
   }
 
-  /** Verifies /api/health without a key, and 4001 for requests without or with a bad key. */
+  /** Verifies that /api/health needs no key and that other requests without a valid key get 401 / 4001. */
   @Test
   void healthIsOpenAndEverythingElseNeedsAKey() {
     FingerprintFixture.Response health = fp.http(HttpMethod.GET, "/api/health", null, null);
@@ -73,7 +73,7 @@ class FingerprintRestTest {
     assertThat(fp.http(HttpMethod.GET, "/health", null, null).body().getString("status")).isEqualTo("ok");
   }
 
-  /** Verifies GET /api/devices and /api/devices/{id}, 1001 for an unknown one, 4003 without device:read. */
+  /** Verifies that GET /api/devices and /api/devices/{id} answer, with 1001 for an unknown id and 4003 without device:read. */
   @Test
   void devices() {
     FingerprintFixture.Response list = fp.http(HttpMethod.GET, "/api/devices", READ_KEY, null);
@@ -87,7 +87,7 @@ class FingerprintRestTest {
     assertError(fp.http(HttpMethod.GET, "/api/devices", FingerprintFixture.NO_PERMS_KEY, null), 403, 4003);
   }
 
-  /** Verifies POST, GET and DELETE of scans with the WebSocket codes: complete, busy, stop, not found, denied. */
+  /** Verifies that POST, GET and DELETE of scans work and fail with the WebSocket codes (1001-1003, 4000, 4003). */
   @Test
   void scans() {
     // WHEN a scan is started THEN 201 with its id, and it completes with a template

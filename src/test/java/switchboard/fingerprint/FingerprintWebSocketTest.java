@@ -124,7 +124,7 @@ class FingerprintWebSocketTest {
     assertThat(await(c.next()).getString("type")).isEqualTo("auth:success");
   }
 
-  /** Verifies subscribe to an unknown device (1001), to a known one, and unsubscribe. */
+  /** Verifies that subscribing to an unknown device is 1001, and that subscribe and unsubscribe succeed on a known one. */
   @Test
   void subscribeUnknownAndKnownDevice() {
     WsTestClient c = fp.client(READ_KEY);
@@ -139,7 +139,7 @@ class FingerprintWebSocketTest {
         .put("deviceId", "dev-ok").put("message", "Unsubscribed from device events"));
   }
 
-  /** Verifies a full scan: started, busy, detected, complete with a base64 template, idle; seen by a subscriber too. */
+  /** Verifies that a full scan runs started, busy, detected, complete (base64 template), idle, seen by subscribers only. */
   @Test
   void fullScanEndToEnd() {
     // GIVEN a watcher subscribed to dev-ok and a scanner that is not subscribed
@@ -179,7 +179,7 @@ class FingerprintWebSocketTest {
     assertThat(bystander.pending()).isEmpty();
   }
 
-  /** Verifies an enrollment scan: progress after each impression but the last, then one complete. */
+  /** Verifies that an enrollment scan reports progress after each impression but the last, then completes once. */
   @Test
   void enrollmentScanReportsProgress() {
     WsTestClient c = fp.client(SCAN_KEY);
@@ -235,7 +235,7 @@ class FingerprintWebSocketTest {
     assertThat(next(c, "scan:error").getInteger("code")).isEqualTo(5001);
   }
 
-  /** Verifies scan:stop of a running scan (scan:stopped) and of an unknown or finished one (1003). */
+  /** Verifies that scan:stop stops a running scan and answers 1003 for an unknown or finished one. */
   @Test
   void stopScan() {
     WsTestClient c = fp.client(SCAN_KEY);
@@ -327,7 +327,7 @@ class FingerprintWebSocketTest {
     assertThat(failed.encode()).doesNotContain(FingerprintFixture.UNKNOWN_KEY).doesNotContain("ak_");
   }
 
-  /** Verifies ping → pong with a timestamp. */
+  /** Verifies that ping is answered with a timestamped pong. */
   @Test
   void pingPong() {
     WsTestClient c = fp.client(READ_KEY);

@@ -144,7 +144,7 @@ class HardwareVerticleTest {
     assertThat(started.getString("scanId")).startsWith("scan-");
   }
 
-  /** Verifies hot-plug: a reader appearing on the bus is device:connected with its descriptors, and disconnected when gone. */
+  /** Verifies that a reader appearing on the bus is device:connected with its descriptors, and disconnected when gone. */
   @Test
   void hotPlugPublishesConnectAndDisconnect() {
     // GIVEN a bus whose contents the test controls

@@ -238,7 +238,7 @@ public final class FingerprintVerticle extends VerticleBase implements WsHandler
     session.permissions.forEach(p -> granted.add(p.wire()));
     c.send(Frames.authSuccess(granted).encode());
     c.send(Frames.serviceStatus("running", uptimeSeconds(), config.version()).encode());
-    log.info("Client authenticated", new JsonObject().put("principal", principal).put("admin", admin)
+    log.debug("Client authenticated", new JsonObject().put("principal", principal).put("admin", admin)
         .put("remoteIp", c.remoteIp()));
   }
 

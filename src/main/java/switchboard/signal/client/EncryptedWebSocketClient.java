@@ -226,6 +226,8 @@ public final class EncryptedWebSocketClient {
       }
       if (event.equals("join")) {
         rooms.addAll(copy);
+        // rooms the server refused (unknown, forbidden) are not re-joined on reconnect
+        promise.future().onSuccess(joined -> copy.stream().filter(n -> !joined.contains(n)).forEach(rooms::remove));
       } else {
         copy.forEach(rooms::remove);
       }

@@ -41,7 +41,7 @@ final class SignalRestApi {
     Router router = ServiceHttpServer.router(vertx, maxBodyBytes);
     ServiceAuthHandler auth = ServiceAuthHandler.forServices(jwt);
     router.get(BASE + "/status").handler(this::status);
-    router.route(BASE).handler(auth);
+    // "/*" also matches the bare base path; status is answered above and never reaches the guard
     router.route(BASE + "/*").handler(auth);
     router.get(BASE).handler(this::list);
     router.get(BASE + "/").handler(this::list);

@@ -1,7 +1,6 @@
 package switchboard.signal;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +26,6 @@ class SignalClusterTest {
       int portA = SignalTestSupport.deploy(cluster.platform(0), new JsonObject()).actualPort();
       int portB = SignalTestSupport.deploy(cluster.platform(1), new JsonObject()).actualPort();
       var vertxB = cluster.vertx(1);
-      var http = vertxB.createHttpClient();
       String admin = token(vertxB, "ops", "admin");
       // GIVEN a client on A in ws-orders, and one on B
       Peer onA = Peer.authenticated(cluster.vertx(0), portA, token(cluster.vertx(0), "till-a", "pos"));
@@ -35,17 +33,17 @@ class SignalClusterTest {
       await(onA.nextEvent("join"));
       Peer onB = Peer.authenticated(vertxB, portB, token(vertxB, "carol"));
       // THEN B lists both, A's with A's node id, and counts both
-      JsonObject listed = eventually(vertxB, http, portB, admin, 2);
+      JsonObject listed = eventually(vertxB, portB, admin, 2);
       JsonObject a = listed.getJsonArray("clients").stream().map(JsonObject.class::cast)
           .filter(c -> c.getString("id").equals(onA.id())).findFirst().orElseThrow();
       assertThat(a.getString("node")).isEqualTo(cluster.platform(0).nodeId());
       assertThat(a.getJsonArray("rooms")).contains("ws-orders");
-      assertThat(await(SignalRestApiTest.call(http, portB, HttpMethod.GET, "/status", null, null)).body()
+      assertThat(await(SignalTestSupport.rest(vertxB, HttpMethod.GET, portB, SignalRestApi.BASE + "/status", null, null)).body()
           .getInteger("clientCount")).isEqualTo(2);
       // WHEN B's REST API sends to A's client, to ws-orders and to everyone
-      assertThat(send(http, portB, admin, "/" + onA.id() + "/send", "direct")).isEqualTo(1);
-      assertThat(send(http, portB, admin, "/rooms/ws-orders/send", "room")).isEqualTo(1);
-      assertThat(send(http, portB, admin, "/broadcast", "all")).isEqualTo(2);
+      assertThat(send(vertxB, portB, admin, "/" + onA.id() + "/send", "direct")).isEqualTo(1);
+      assertThat(send(vertxB, portB, admin, "/rooms/ws-orders/send", "room")).isEqualTo(1);
+      assertThat(send(vertxB, portB, admin, "/broadcast", "all")).isEqualTo(2);
       // THEN A's client gets each exactly once, in order
       assertThat(onA.nextDecrypted().getString("event")).isEqualTo("direct");
       assertThat(onA.nextDecrypted().getString("event")).isEqualTo("room");
@@ -60,22 +58,23 @@ class SignalClusterTest {
       // WHEN A stops
       cluster.stop(0);
       // THEN A's client disappears from B's list, and B's remains
-      JsonObject after = eventually(vertxB, http, portB, admin, 1);
+      JsonObject after = eventually(vertxB, portB, admin, 1);
       assertThat(after.getJsonArray("clients").getJsonObject(0).getString("id")).isEqualTo(onB.id());
-      assertThat(send(http, portB, admin, "/broadcast", "still")).isEqualTo(1);
+      assertThat(send(vertxB, portB, admin, "/broadcast", "still")).isEqualTo(1);
     }
   }
 
-  private static int send(HttpClient http, int port, String token, String path, String topic) {
-    return await(SignalRestApiTest.call(http, port, HttpMethod.POST, path, token, new JsonObject().put("topic", topic)))
+  private static int send(Vertx vertx, int port, String token, String path, String topic) {
+    return await(SignalTestSupport.rest(vertx, HttpMethod.POST, port, SignalRestApi.BASE + path, token,
+        new JsonObject().put("topic", topic)))
         .body().getInteger("recipients");
   }
 
   /** Polls the list until it has {@code n} clients (directory updates are asynchronous across nodes). */
-  private static JsonObject eventually(Vertx vertx, HttpClient http, int port, String token, int n) {
+  private static JsonObject eventually(Vertx vertx, int port, String token, int n) {
     JsonObject body = null;
     for (int i = 0; i < 200; i++) {
-      body = await(SignalRestApiTest.call(http, port, HttpMethod.GET, "", token, null)).body();
+      body = await(SignalTestSupport.rest(vertx, HttpMethod.GET, port, SignalRestApi.BASE, token, null)).body();
       if (body.getJsonArray("clients").size() == n) {
         return body;
       }

@@ -96,9 +96,9 @@ class SignalConfigTest {
       assertThat(running.name()).isEqualTo("signal");
       assertThat(running.urls()).containsExactly("ws://127.0.0.1:" + running.port() + "/ws",
           "http://127.0.0.1:" + running.port() + "/v1/api/socket/websocket/clients");
-      String health = await(vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, running.port(),
-          "127.0.0.1", "/health").compose(r -> r.send()).compose(r -> r.body())).toString();
-      assertThat(new JsonObject(health).getString("status")).isEqualTo("ok");
+      JsonObject health = await(SignalTestSupport.rest(vertx, io.vertx.core.http.HttpMethod.GET, running.port(),
+          "/health", null, null)).body();
+      assertThat(health.getString("status")).isEqualTo("ok");
     } finally {
       await(vertx.close());
     }

@@ -1,10 +1,7 @@
 package switchboard.signal;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.bus.Addresses;
 import switchboard.platform.Platform;
 import switchboard.signal.SignalTestSupport.Peer;
+import switchboard.signal.SignalTestSupport.Reply;
 import switchboard.testing.TestPlatform;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,19 +24,14 @@ class SignalRestApiTest {
 
   private Vertx vertx;
   private Platform platform;
-  private HttpClient http;
   private int port;
   private String admin;
-
-  record Reply(int status, JsonObject body) {
-  }
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
     platform = TestPlatform.single(vertx);
     port = SignalTestSupport.deploy(platform, new JsonObject()).actualPort();
-    http = vertx.createHttpClient();
     admin = token(vertx, "ops", "admin");
   }
 
@@ -47,20 +40,8 @@ class SignalRestApiTest {
     await(vertx.close());
   }
 
-  static Future<Reply> call(HttpClient http, int port, HttpMethod method, String path, String token, Object body) {
-    return http.request(method, port, "127.0.0.1", SignalRestApi.BASE + path).compose(req -> {
-      if (token != null) {
-        req.putHeader("Authorization", "Bearer " + token);
-      }
-      Buffer payload = body == null ? Buffer.buffer()
-          : Buffer.buffer(body instanceof JsonObject json ? json.encode() : body.toString());
-      return req.putHeader("Content-Type", "application/json").send(payload);
-    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(),
-        b.length() == 0 ? new JsonObject() : b.toJsonObject())));
-  }
-
   private Reply call(HttpMethod method, String path, String token, Object body) {
-    return await(call(http, port, method, path, token, body));
+    return await(SignalTestSupport.rest(vertx, method, port, SignalRestApi.BASE + path, token, body));
   }
 
   private static JsonObject msg(String topic, Object data) {

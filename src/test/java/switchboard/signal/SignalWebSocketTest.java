@@ -207,11 +207,8 @@ class SignalWebSocketTest {
     SignalVerticle verticle = SignalTestSupport.deploy(platform, new JsonObject());
     Peer peer = Peer.authenticated(vertx, verticle.actualPort(), token(vertx, "alice"));
     String admin = token(vertx, "ops", "admin");
-    var http = vertx.createHttpClient();
-    int status = await(http.request(io.vertx.core.http.HttpMethod.POST, verticle.actualPort(), "127.0.0.1",
-            SignalRestApi.BASE + "/" + peer.id() + "/disconnect")
-        .compose(req -> req.putHeader("Authorization", "Bearer " + admin).send())
-        .map(io.vertx.core.http.HttpClientResponse::statusCode));
+    int status = await(SignalTestSupport.rest(vertx, io.vertx.core.http.HttpMethod.POST, verticle.actualPort(),
+        SignalRestApi.BASE + "/" + peer.id() + "/disconnect", admin, null)).status();
     assertThat(status).isEqualTo(200);
     assertThat(peer.closeCode()).isEqualTo(4010);
   }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp target/switchboard.jar switchboard.signal.client.SignalClientExample \
- *     ws://localhost:3500/ws "$(scripts/dev-token alice pos)" [ecdhInfo]
+ *     ws://localhost:3500/ws "$(java -cp target/switchboard.jar switchboard.app.DevToken --sub alice --roles pos)"
  * </pre>
  */
 public final class SignalClientExample {

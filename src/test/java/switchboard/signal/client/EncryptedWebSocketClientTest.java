@@ -12,6 +12,7 @@ import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
 import switchboard.platform.Profile;
 import switchboard.signal.SignalConfig;
+import switchboard.signal.SignalTestSupport;
 import switchboard.signal.SignalVerticle;
 import switchboard.signal.client.EncryptedWebSocketClient.ConnectedInfo;
 import switchboard.signal.client.EncryptedWebSocketClient.ReconnectAttempt;
@@ -58,11 +59,8 @@ class EncryptedWebSocketClientTest {
   }
 
   private int restSend(String path, JsonObject body) {
-    String admin = token("ops", "service");
-    return await(vertx.createHttpClient().request(HttpMethod.POST, port, "127.0.0.1",
-            "/v1/api/socket/websocket/clients" + path)
-        .compose(req -> req.putHeader("Authorization", "Bearer " + admin).send(body.encode()))
-        .compose(resp -> resp.body()).map(b -> b.toJsonObject().getInteger("recipients", -1)));
+    return await(SignalTestSupport.rest(vertx, HttpMethod.POST, port, "/v1/api/socket/websocket/clients" + path,
+        token("ops", "service"), body)).body().getInteger("recipients", -1);
   }
 
   /** Verifies authenticate → connected → auto-join → REST room send → decrypted event, and an encrypted send inbound. */
@@ -145,11 +143,8 @@ class EncryptedWebSocketClientTest {
   }
 
   private boolean restSendDisconnect(String clientId) {
-    String admin = token("ops", "admin");
-    return await(vertx.createHttpClient().request(HttpMethod.POST, port, "127.0.0.1",
-            "/v1/api/socket/websocket/clients/" + clientId + "/disconnect")
-        .compose(req -> req.putHeader("Authorization", "Bearer " + admin).send())
-        .map(resp -> resp.statusCode() == 200));
+    return await(SignalTestSupport.rest(vertx, HttpMethod.POST, port,
+        "/v1/api/socket/websocket/clients/" + clientId + "/disconnect", token("ops", "admin"), null)).status() == 200;
   }
 
   /** Verifies the backoff schedule actually used and reconnect_failed after maxRetries consecutive failures. */

@@ -253,6 +253,35 @@ class SignalWebSocketTest {
     assertThat(peer.closeCode()).isEqualTo(1008);
   }
 
+  /** Verifies that a frame captured on one connection is refused when replayed on another (per-connection keys). */
+  @Test
+  void replayOnAnotherConnectionFailsToDecrypt() {
+    int port = start();
+    Peer first = Peer.authenticated(vertx, port, token(vertx, "alice"));
+    String captured = first.cipher.seal("{\"event\":\"order.ack\",\"data\":1}");
+    Peer second = Peer.authenticated(vertx, port, token(vertx, "alice"));
+    second.ws.send(captured);
+    assertThat(second.nextError().getString("code")).isEqualTo("DECRYPTION_FAILED");
+    assertThat(second.connected.getString("salt")).isNotEqualTo(first.connected.getString("salt"));
+    assertThat(second.connected.getString("serverPublicKey")).isNotEqualTo(first.connected.getString("serverPublicKey"));
+  }
+
+  /** Verifies that a message flood is answered with RATE_LIMITED and, if it goes on, closed with 1008. */
+  @Test
+  void floodIsRateLimitedThenClosed() {
+    int port = start(new JsonObject().put("ws", new JsonObject().put("messagesPerSecond", 5).put("burst", 5)
+        .put("rateLimitCloseAfter", 10)));
+    Peer other = Peer.authenticated(vertx, port, token(vertx, "bob"));
+    Peer peer = Peer.authenticated(vertx, port, token(vertx, "alice"));
+    for (int i = 0; i < 40; i++) {
+      peer.send("heartbeat", null);
+    }
+    assertThat(peer.nextError().getString("code")).isEqualTo("RATE_LIMITED");
+    assertThat(peer.closeCode()).isEqualTo(1008);
+    other.send("heartbeat", null);
+    assertThat(await(other.nextEvent("heartbeat"))).isNotNull();
+  }
+
   /** Verifies join/leave answers, auto-joined rooms, unknown and forbidden rooms, and room delivery. */
   @Test
   void joinsAndLeavesRoomsWithRolePolicy() {

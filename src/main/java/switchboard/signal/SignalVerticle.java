@@ -97,6 +97,8 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
     consumers.forEach(c -> done.add(c.unregister()));
     done.add(router.stop());
     done.add(endpoint.closeAll(WsCloseCodes.GOING_AWAY, "server shutting down"));
+    // when only the service stops, the node stays in the cluster and nobody else would drop its entries
+    done.add(hub.directory().removeNode(platform.nodeId()));
     return Future.join(done);
   }
 
@@ -184,7 +186,9 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
   }
 
   private void completeHandshake(SignalSession s, Principal principal, ECPublicKeyParameters clientKey, long started) {
-    JsonObject connected = new JsonObject().put("id", s.id()).put("userId", principal.userId());
+    s.connectedAt = Instant.now();
+    JsonObject connected = new JsonObject().put("id", s.id()).put("userId", principal.userId())
+        .put("time", s.connectedAt.toString());
     if (clientKey != null) {
       EcdhKeyPair serverKeys = crypto.generateKeyPair();
       byte[] salt = crypto.newSalt();
@@ -194,7 +198,6 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
     }
     s.userId = principal.userId();
     s.roles = principal.roles();
-    s.connectedAt = Instant.now();
     s.phase = SignalSession.Phase.AUTHENTICATED;
     s.connection.markAuthenticated();
     for (RoomPolicy room : config.autoJoinRooms()) {
@@ -202,7 +205,6 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
         s.rooms.add(room.name());
       }
     }
-    connected.put("time", s.connectedAt.toString());
     String frame = frame(CONNECTED, connected);
     // the directory entry goes first, so a REST call made on receipt of connected finds the client
     writeDirectory(s).onComplete(ignored -> {

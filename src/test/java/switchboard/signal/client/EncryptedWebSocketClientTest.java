@@ -165,6 +165,32 @@ class EncryptedWebSocketClientTest {
     assertThat(client.state()).isEqualTo(EncryptedWebSocketClient.State.DISCONNECTED);
   }
 
+  /** Verifies that the SDK refuses a server without encryption unless told otherwise, and then works in plaintext. */
+  @Test
+  void encryptionOffServerNeedsRequireEncryptionOff() {
+    // a node of its own: one Signal service per node
+    Vertx other = Vertx.vertx();
+    JsonObject conf = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("encryption", false);
+    SignalVerticle plain = new SignalVerticle(TestPlatform.single(other),
+        SignalConfig.read(new ConfigReader(conf), Profile.DEV));
+    await(other.deployVerticle(plain));
+    String url = "ws://127.0.0.1:" + plain.actualPort() + "/ws";
+    EncryptedWebSocketClient strict = new EncryptedWebSocketClient(vertx,
+        new EncryptedWebSocketClientOptions().setUrl(url).setToken(token("a")).setReconnect(false));
+    assertThat(failure(strict.connect())).hasMessageContaining("could not connect");
+    EncryptedWebSocketClient lax = new EncryptedWebSocketClient(vertx,
+        new EncryptedWebSocketClientOptions().setUrl(url).setToken(token("b")).setRequireEncryption(false));
+    Promise<Object> got = Promise.promise();
+    lax.on("plain.news", got::tryComplete);
+    ConnectedInfo info = await(lax.connect());
+    assertThat(info.serverPublicKey()).isNull();
+    await(other.eventBus().request(Addresses.SIGNAL_CLIENT_SEND,
+        new JsonObject().put("clientId", info.id()).put("topic", "plain.news").put("data", "hi")));
+    assertThat(await(got.future())).isEqualTo("hi");
+    await(lax.close());
+    await(other.close());
+  }
+
   /** Verifies the default schedule: 3000 ms × 1.5^(n−1), capped at 30000 ms. */
   @Test
   void defaultBackoffSchedule() {

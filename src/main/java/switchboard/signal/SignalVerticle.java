@@ -290,6 +290,8 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
     List<String> requested = roomNames(data);
     if (requested == null) {
       sendError(s, INVALID_MESSAGE, event + " needs data {\"rooms\": [names]}");
+      // still answered, so a client pairing requests with answers stays in step
+      s.connection.send(frame(event, new JsonObject().put("rooms", new JsonArray())));
       return;
     }
     Set<String> done = new LinkedHashSet<>();

@@ -299,6 +299,7 @@ class SignalWebSocketTest {
     // bad join data
     user.send("join", new JsonObject().put("rooms", "ws-default"));
     assertThat(user.nextError().getString("code")).isEqualTo("INVALID_MESSAGE");
+    assertThat(await(user.nextEvent("join")).getJsonObject("data").getJsonArray("rooms")).isEmpty();
     // a room send reaches only members; both are in the auto-joined ws-notifications
     int orders = await(vertx.eventBus().<JsonObject>request(Addresses.SIGNAL_ROOM_SEND,
         new JsonObject().put("room", "ws-orders").put("topic", "order.new").put("data", 1))).body().getInteger("recipients");

@@ -16,7 +16,9 @@ public final class ServiceCatalog {
   }
 
   public static List<ServiceDefinition<?>> all() {
-    return List.of();
+    return List.of(
+        new switchboard.signal.SignalDefinition(),
+        new switchboard.fingerprint.FingerprintDefinition());
   }
 
   private static Map<String, Integer> defaultPorts() {

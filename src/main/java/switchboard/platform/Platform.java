@@ -21,6 +21,7 @@ public final class Platform {
   private final MeterRegistry meters;
   private final Profile profile;
   private final Map<String, RunningService> running = new ConcurrentHashMap<>();
+  private final Map<String, ServiceMetrics> metrics = new ConcurrentHashMap<>();
 
   public Platform(Vertx vertx, ClusterView cluster, JwtVerifier jwt, MeterRegistry meters, Profile profile) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -54,8 +55,9 @@ public final class Platform {
     return profile;
   }
 
+  /** The metrics of a service; the same instance for every call with the same name. */
   public ServiceMetrics metricsFor(String service) {
-    return new ServiceMetrics(meters, service);
+    return metrics.computeIfAbsent(service, name -> new ServiceMetrics(meters, name));
   }
 
   /** Services that are up on this node, by name. */

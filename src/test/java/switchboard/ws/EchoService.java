@@ -21,19 +21,25 @@ final class EchoService extends VerticleBase implements WsHandler {
   final ServiceMetrics metrics = new ServiceMetrics(registry, "echo");
   private final WsLimits limits;
   private final List<String> origins;
+  private final TlsConfig tls;
   WsEndpoint endpoint;
   int port;
   volatile int floodSent = -1;
 
   EchoService(WsLimits limits, List<String> origins) {
+    this(limits, origins, TlsConfig.OFF);
+  }
+
+  EchoService(WsLimits limits, List<String> origins, TlsConfig tls) {
     this.limits = limits;
     this.origins = origins;
+    this.tls = tls;
   }
 
   @Override
   public Future<?> start() {
     endpoint = new WsEndpoint(vertx, Set.of("/ws"), limits, new WsCloseCodes(4001, 4005, 4009, 1008), origins, this, metrics);
-    HttpEndpointConfig http = new HttpEndpointConfig("127.0.0.1", 0, TlsConfig.OFF, origins);
+    HttpEndpointConfig http = new HttpEndpointConfig("127.0.0.1", 0, tls, origins);
     return ServiceHttpServer.start(vertx, http, ServiceHttpServer.router(vertx, 1024), endpoint)
         .onSuccess(s -> port = s.actualPort());
   }

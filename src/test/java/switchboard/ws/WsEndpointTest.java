@@ -1,6 +1,14 @@
 package switchboard.ws;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import switchboard.config.ConfigException;
+import switchboard.config.ConfigReader;
+import switchboard.config.TlsConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -14,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static switchboard.testing.Await.await;
 import static switchboard.testing.Await.failure;
 
@@ -202,6 +211,34 @@ class WsEndpointTest {
     assertThat(service.floodSent).isLessThan(1600);
     await(waitFor(() -> service.closes(4009) == 1.0));
     await(waitFor(() -> service.metrics.openConnections() == 0));
+  }
+
+  @Test
+  void servesWssFromPemFiles() {
+    // GIVEN TLS switched on with a PEM certificate and key
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    TlsConfig tls = TlsConfig.read(new ConfigReader(new JsonObject().put("enabled", true)
+        .put("certPath", cert.certificatePath()).put("keyPath", cert.privateKeyPath())));
+    EchoService service = new EchoService(WsLimits.DEFAULTS, List.of(), tls);
+    await(vertx.deployVerticle(service));
+    // WHEN a client connects with wss
+    WebSocketClient wss = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+        .setTrustOptions(cert.trustOptions()).setVerifyHost(false));
+    WebSocket socket = await(wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(service.port).setURI("/ws").setSsl(true)));
+    // THEN the session is encrypted and works like any other
+    assertThat(socket.isSsl()).isTrue();
+    Promise<String> reply = Promise.promise();
+    socket.textMessageHandler(reply::tryComplete);
+    socket.writeTextMessage("{\"over\":\"tls\"}");
+    assertThat(new JsonObject(await(reply.future())).getJsonObject("echo").getString("over")).isEqualTo("tls");
+  }
+
+  @Test
+  void missingPemFileIsAConfigErrorNamingTheKey() {
+    assertThatThrownBy(() -> TlsConfig.read(new ConfigReader(new JsonObject().put("tls",
+        new JsonObject().put("enabled", true).put("certPath", "/nope.pem").put("keyPath", "/nope.key"))).section("tls")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tls.certPath");
   }
 
   @Test

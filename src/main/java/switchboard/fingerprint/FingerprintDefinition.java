@@ -1,0 +1,53 @@
+package switchboard.fingerprint;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import switchboard.config.ConfigReader;
+import switchboard.fingerprint.hardware.HardwareVerticle;
+import switchboard.fingerprint.hardware.Usb4JavaBus;
+import switchboard.platform.Platform;
+import switchboard.platform.Profile;
+import switchboard.platform.RunningService;
+import switchboard.platform.ServiceDefinition;
+
+import java.util.List;
+
+/**
+ * The Fingerprint service (seed 004): the hardware verticle on a worker thread (when enabled on this
+ * node), then the WebSocket/REST verticle on an event loop.
+ */
+public final class FingerprintDefinition implements ServiceDefinition<FingerprintConfig> {
+
+  @Override
+  public String name() {
+    return FingerprintVerticle.SERVICE;
+  }
+
+  @Override
+  public FingerprintConfig parse(ConfigReader section, Profile profile) {
+    return FingerprintConfig.read(section);
+  }
+
+  /** The hardware verticle blocks on USB calls: it gets a worker thread, never an event loop. */
+  public static DeploymentOptions hardwareDeployment() {
+    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+  }
+
+  @Override
+  public Future<RunningService> deploy(Platform platform, FingerprintConfig config) {
+    Future<String> hardware = config.hardware().enabled()
+        ? platform.vertx().deployVerticle(new HardwareVerticle(platform, config, Usb4JavaBus::new),
+            hardwareDeployment())
+        : Future.succeededFuture("");
+    FingerprintVerticle service = new FingerprintVerticle(platform, config);
+    return hardware.compose(id -> platform.vertx().deployVerticle(service)).map(id -> {
+      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+      String base = host + ":" + service.port();
+      return new RunningService(name(), service.port(), List.of(
+          config.http().scheme(true) + "://" + base + "/",
+          config.http().scheme(true) + "://" + base + "/ws",
+          config.http().scheme(false) + "://" + base + "/api"));
+    });
+  }
+}

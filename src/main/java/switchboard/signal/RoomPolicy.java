@@ -1,0 +1,29 @@
+package switchboard.signal;
+
+import java.util.Set;
+
+/**
+ * A configured room and who may be in it.
+ *
+ * @param name     the room name clients join ("ws-orders")
+ * @param roles    JWT roles allowed to join; empty: every authenticated client
+ * @param autoJoin joined automatically on authentication (by clients whose roles allow it)
+ */
+public record RoomPolicy(String name, Set<String> roles, boolean autoJoin) {
+
+  public RoomPolicy {
+    roles = Set.copyOf(roles);
+  }
+
+  public boolean allows(Set<String> clientRoles) {
+    if (roles.isEmpty()) {
+      return true;
+    }
+    for (String role : clientRoles) {
+      if (roles.contains(role)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,121 @@
+package switchboard.signal;
+
+import switchboard.config.ConfigException;
+import switchboard.config.ConfigReader;
+import switchboard.config.HttpEndpointConfig;
+import switchboard.platform.Profile;
+import switchboard.platform.ServiceConfig;
+import switchboard.ws.WsLimits;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code signal} config section, every value checked; defaults are filled in here only.
+ *
+ * @param enabled            deploy the service
+ * @param http               bind address, port (3500), TLS, allowed WebSocket origins
+ * @param wsPath             WebSocket path ("/ws")
+ * @param ecdhInfo           HKDF info string; must equal the clients' (env APP_ENV_WEBSOCKET_ECDH_INFO)
+ * @param encryption         ECDH + AES-GCM on; false sends plaintext both ways (benchmark baseline, debugging)
+ * @param requireEncryption  refuse plaintext application events from clients
+ * @param maxDecryptFailures consecutive undecryptable frames that close the connection (1008)
+ * @param rooms              configured rooms by name, in configuration order
+ * @param limits             WebSocket limits (section {@code signal.ws})
+ * @param routeTimeout       how long a send waits for another node's answer
+ * @param maxRestBodyBytes   largest REST request body
+ */
+public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPath, String ecdhInfo,
+                           boolean encryption, boolean requireEncryption, int maxDecryptFailures,
+                           Map<String, RoomPolicy> rooms, WsLimits limits, Duration routeTimeout,
+                           int maxRestBodyBytes) implements ServiceConfig {
+
+  public static final int DEFAULT_PORT = 3500;
+  public static final String DEFAULT_WS_PATH = "/ws";
+  /** The HKDF info of the reference deployment; any string works as long as clients use the same one. */
+  public static final String DEFAULT_ECDH_INFO = "nx-signal-ws-v1";
+  public static final int DEFAULT_MAX_DECRYPT_FAILURES = 5;
+
+  /** Seed 000's limits: 5 s to authenticate, 90 s of silence closes (heartbeats come every 30 s). */
+  public static final WsLimits DEFAULT_LIMITS = WsLimits.DEFAULTS
+      .withAuthTimeout(Duration.ofSeconds(5))
+      .withIdleTimeout(Duration.ofSeconds(90))
+      .withMessageSize(64 * 1024, 1, 256 * 1024)
+      .withRate(50, 100, 50);
+
+  /** The seed's room table; {@code ws-test-payment} exists only in the dev profile. */
+  static Map<String, RoomConfig> defaultRooms() {
+    Map<String, RoomConfig> rooms = new LinkedHashMap<>();
+    rooms.put("ws-default", new RoomConfig(Set.of(), true, false));
+    rooms.put("ws-orders", new RoomConfig(Set.of("pos", "admin"), false, false));
+    rooms.put("ws-notifications", new RoomConfig(Set.of(), true, false));
+    rooms.put("ws-payment", new RoomConfig(Set.of("pos", "admin"), false, false));
+    rooms.put("ws-test-payment", new RoomConfig(Set.of(), false, true));
+    return rooms;
+  }
+
+  record RoomConfig(Set<String> roles, boolean autoJoin, boolean devOnly) {
+  }
+
+  public SignalConfig {
+    rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+  }
+
+  public static SignalConfig read(ConfigReader r, Profile profile) {
+    boolean encryption = r.bool("encryption", true);
+    if (!encryption && profile == Profile.PROD) {
+      throw new ConfigException(r.key("encryption"), "cannot be false in the prod profile");
+    }
+    String path = r.string("wsPath", DEFAULT_WS_PATH);
+    if (!path.startsWith("/")) {
+      throw r.invalid("wsPath", "must start with /");
+    }
+    String info = r.string("ecdhInfo", DEFAULT_ECDH_INFO);
+    if (info.length() > 1024) {
+      throw r.invalid("ecdhInfo", "must be at most 1024 characters");
+    }
+    return new SignalConfig(
+        r.bool("enabled", true),
+        HttpEndpointConfig.read(r, DEFAULT_PORT),
+        path,
+        info,
+        encryption,
+        r.bool("requireEncryption", true),
+        r.integer("maxDecryptFailures", DEFAULT_MAX_DECRYPT_FAILURES, 1, 1000),
+        rooms(r, profile),
+        WsLimits.read(r.section("ws"), DEFAULT_LIMITS),
+        r.millis("routeTimeoutMs", 5000, 100, 60_000),
+        r.integer("maxRestBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
+  }
+
+  private static Map<String, RoomPolicy> rooms(ConfigReader r, Profile profile) {
+    Map<String, RoomConfig> configured = new LinkedHashMap<>();
+    if (r.has("rooms")) {
+      ConfigReader section = r.section("rooms");
+      for (String name : section.names()) {
+        if (!name.matches("[A-Za-z0-9._:-]{1,64}")) {
+          throw section.invalid(name, "room names are 1-64 letters, digits or . _ : -");
+        }
+        ConfigReader room = section.section(name);
+        configured.put(name, new RoomConfig(Set.copyOf(room.strings("roles", List.of())),
+            room.bool("autoJoin", false), room.bool("devOnly", false)));
+      }
+    } else {
+      configured.putAll(defaultRooms());
+    }
+    Map<String, RoomPolicy> rooms = new LinkedHashMap<>();
+    configured.forEach((name, room) -> {
+      if (!room.devOnly() || profile.isDev()) {
+        rooms.put(name, new RoomPolicy(name, room.roles(), room.autoJoin()));
+      }
+    });
+    return rooms;
+  }
+
+  public List<RoomPolicy> autoJoinRooms() {
+    return rooms.values().stream().filter(RoomPolicy::autoJoin).toList();
+  }
+}

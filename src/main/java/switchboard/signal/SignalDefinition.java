@@ -1,0 +1,36 @@
+package switchboard.signal;
+
+import io.vertx.core.Future;
+import switchboard.config.ConfigReader;
+import switchboard.platform.Platform;
+import switchboard.platform.Profile;
+import switchboard.platform.RunningService;
+import switchboard.platform.ServiceDefinition;
+
+import java.util.List;
+
+/** The Signal service as the launcher knows it: section {@code signal}, one verticle per node. */
+public final class SignalDefinition implements ServiceDefinition<SignalConfig> {
+
+  @Override
+  public String name() {
+    return SignalVerticle.SERVICE;
+  }
+
+  @Override
+  public SignalConfig parse(ConfigReader section, Profile profile) {
+    return SignalConfig.read(section, profile);
+  }
+
+  @Override
+  public Future<RunningService> deploy(Platform platform, SignalConfig config) {
+    SignalVerticle verticle = new SignalVerticle(platform, config);
+    return platform.vertx().deployVerticle(verticle).map(id -> {
+      int port = verticle.actualPort();
+      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+      return new RunningService(name(), port, List.of(
+          config.http().scheme(true) + "://" + host + ":" + port + config.wsPath(),
+          config.http().scheme(false) + "://" + host + ":" + port + SignalRestApi.BASE));
+    });
+  }
+}

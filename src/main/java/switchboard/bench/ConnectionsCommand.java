@@ -58,7 +58,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
       long cpu0 = common.serverCpu().micros();
       SessionPool.Opened opened = SessionPool.open(client, clients, connectConcurrency,
           Duration.ofSeconds(Math.max(30, common.timeLimitSeconds / 2)), i -> switch (target) {
-            case signal -> new SessionPool.Spec(ws, null, targets.signal(i, deliveries, true));
+            case signal -> new SessionPool.Spec(ws, null, targets.signal(i, deliveries, false));
             case socketio -> new SessionPool.Spec(ws.resolve(SocketIoSession.PATH), null, new SocketIoSession(deliveries));
           });
       long cpu1 = common.serverCpu().micros();

@@ -2,21 +2,25 @@ package switchboard.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.TokenMinter;
 import switchboard.config.ConfigReader;
 import switchboard.config.JwtConfig;
+import switchboard.signal.crypto.EcdhKeyPair;
+import switchboard.signal.crypto.HandshakeCrypto;
+import switchboard.signal.crypto.InvalidPublicKeyException;
 
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * crypto: the raw cost of the server's side of one Signal handshake, in a warm loop on one thread (a
- * microbenchmark main, not JMH): P-256 key generation, ECDH with the client's key, HKDF-SHA256 and an
- * HS256 JWT verification through the platform's verifier. Each part is timed on its own as well.
+ * microbenchmark main, not JMH) with the Signal service's own crypto classes: HS256 JWT verification
+ * through the platform's verifier, parsing the client's key, P-256 key generation, ECDH and HKDF-SHA256.
+ * Each part is timed on its own as well.
  */
 @Command(name = "crypto", mixinStandardHelpOptions = true,
     description = "Raw handshake crypto per second on one thread (keygen + ECDH + HKDF + JWT verify).")
@@ -33,8 +37,7 @@ public final class CryptoCommand implements Callable<Integer> {
       JwtVerifier verifier = new JwtVerifier(vertx, JwtConfig.read(new ConfigReader(
           new JsonObject().put("hs256Secret", secret))));
       String token = new TokenMinter(vertx, secret).mint("bench-crypto", List.of("user"), 3600);
-      SecureRandom random = new SecureRandom();
-      ServerHandshake work = new ServerHandshake(verifier, token, SignalKeys.generate(random).publicKeyBase64(), random);
+      ServerHandshake work = new ServerHandshake(verifier, token, new HandshakeCrypto().generateKeyPair().publicKeyBase64());
       long deadline = System.nanoTime() + common.warmup().toNanos();
       while (System.nanoTime() < deadline) {
         work.all();
@@ -85,37 +88,40 @@ public final class CryptoCommand implements Callable<Integer> {
     private final JwtVerifier verifier;
     private final String token;
     private final String clientPublicKey;
-    private final SecureRandom random;
-    private final SignalKeys.KeyPair fixed;
+    private final HandshakeCrypto crypto = new HandshakeCrypto();
+    private final EcdhKeyPair fixed = crypto.generateKeyPair();
+    private final ECPublicKeyParameters peer;
     private final byte[] secret = new byte[32];
-    private final byte[] salt = new byte[32];
+    private final byte[] salt = crypto.newSalt();
 
-    ServerHandshake(JwtVerifier verifier, String token, String clientPublicKey, SecureRandom random) {
+    ServerHandshake(JwtVerifier verifier, String token, String clientPublicKey) throws InvalidPublicKeyException {
       this.verifier = verifier;
       this.token = token;
       this.clientPublicKey = clientPublicKey;
-      this.random = random;
-      this.fixed = SignalKeys.generate(random);
-      random.nextBytes(salt);
+      this.peer = HandshakeCrypto.parsePublicKey(clientPublicKey);
     }
 
+    /** The whole server side: JWT, parse the client key, key pair, salt, ECDH, HKDF. */
     void all() {
       jwt();
-      SignalKeys.KeyPair own = SignalKeys.generate(random);
-      random.nextBytes(salt);
-      SignalKeys.aesKey(own, clientPublicKey, java.util.Base64.getEncoder().encodeToString(salt), "bench");
+      try {
+        EcdhKeyPair own = crypto.generateKeyPair();
+        HandshakeCrypto.deriveAesKey(own.agree(HandshakeCrypto.parsePublicKey(clientPublicKey)), crypto.newSalt(), "bench");
+      } catch (InvalidPublicKeyException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     void keygen() {
-      SignalKeys.generate(random);
+      crypto.generateKeyPair();
     }
 
     void ecdh() {
-      SignalKeys.agree(fixed, clientPublicKey);
+      fixed.agree(peer);
     }
 
     void hkdf() {
-      SignalKeys.hkdf(secret, salt, "bench");
+      HandshakeCrypto.deriveAesKey(secret, salt, "bench");
     }
 
     void jwt() {

@@ -91,7 +91,7 @@ public final class FanoutCommand implements Callable<Integer> {
   private SessionPool.Spec spec(Targets targets, Deliveries deliveries, int i) {
     URI base = wsUrls.get(i % wsUrls.size());
     return switch (target) {
-      case signal -> new SessionPool.Spec(base, null, targets.signal(i, deliveries, true));
+      case signal -> new SessionPool.Spec(base, null, targets.signal(i, deliveries, false));
       case socketio -> new SessionPool.Spec(base.resolve(SocketIoSession.PATH), null, new SocketIoSession(deliveries));
     };
   }

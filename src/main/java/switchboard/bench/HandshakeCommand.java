@@ -103,7 +103,7 @@ public final class HandshakeCommand implements Callable<Integer> {
     }
     int i = next.getAndIncrement();
     SessionPool.Spec spec = switch (target) {
-      case signal -> new SessionPool.Spec(ws, null, targets.signal(i, deliveries, false));
+      case signal -> new SessionPool.Spec(ws, null, targets.signal(i, deliveries, true));
       case socketio -> new SessionPool.Spec(ws.resolve(SocketIoSession.PATH), null, new SocketIoSession(deliveries));
     };
     long start = System.nanoTime();

@@ -4,9 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import switchboard.auth.TokenMinter;
 import switchboard.config.JwtConfig;
+import switchboard.signal.crypto.HandshakeCrypto;
 
 import java.net.URI;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -20,19 +20,18 @@ public final class Targets {
 
   /** The Signal REST API base path. */
   public static final String SIGNAL_REST = "/v1/api/socket/websocket/clients";
-  /** Client key pairs reused across connections: the server cannot tell, and the generator saves CPU. */
+  /** Public keys reused by handshake-only clients: the server cannot tell, and the generator saves CPU. */
   private static final int KEY_POOL = 64;
 
   private final TokenMinter minter;
   private final String ecdhInfo;
-  private final List<SignalKeys.KeyPair> keys;
-  private final GcmOpener opener = new GcmOpener();
+  private final HandshakeCrypto crypto = new HandshakeCrypto();
+  private final List<String> pooledKeys;
 
   public Targets(Vertx vertx, String jwtSecret, String ecdhInfo) {
     this.minter = new TokenMinter(vertx, jwtSecret);
     this.ecdhInfo = ecdhInfo;
-    SecureRandom random = new SecureRandom();
-    this.keys = IntStream.range(0, KEY_POOL).mapToObj(i -> SignalKeys.generate(random)).toList();
+    this.pooledKeys = IntStream.range(0, KEY_POOL).mapToObj(i -> crypto.generateKeyPair().publicKeyBase64()).toList();
   }
 
   /** The JWT secret of a run: SWITCHBOARD_JWT_SECRET as the server reads it, else the dev secret. */
@@ -52,10 +51,14 @@ public final class Targets {
     return minter.mint("bench-publisher", List.of("admin", "service"), 3600);
   }
 
-  public SignalBenchSession signal(int i, Deliveries deliveries, boolean deriveKey) {
+  /**
+   * Signal client {@code i}: a real one (fresh key pair, session key derived), or with
+   * {@code handshakeOnly} one that sends a pooled public key and derives nothing.
+   */
+  public SignalBenchSession signal(int i, Deliveries deliveries, boolean handshakeOnly) {
     String token = minter.mint(new JsonObject().put("roles", List.of("user")), "bench-" + i, 3600);
-    return new SignalBenchSession(deliveries,
-        new SignalBenchSession.Setup(token, keys.get(i % keys.size()), ecdhInfo, deriveKey, opener));
+    return new SignalBenchSession(deliveries, new SignalBenchSession.Setup(token, ecdhInfo, crypto,
+        handshakeOnly ? pooledKeys.get(i % pooledKeys.size()) : null));
   }
 
   /** Posts each payload as {@code {topic, data}} to a Signal room through the REST API. */

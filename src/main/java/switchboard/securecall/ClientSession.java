@@ -33,6 +33,8 @@ final class ClientSession {
   /** The entry written to the session directory, for an exact compare-and-delete on close. */
   JsonObject directoryEntry;
   final Map<String, Leg> legs = new LinkedHashMap<>();
+  /** Closed, or being shut down: its id and calls are given up and its messages are ignored. */
+  boolean released;
   Future<Void> tail = Future.succeededFuture();
   int queued;
 

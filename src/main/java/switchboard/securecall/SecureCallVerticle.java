@@ -30,6 +30,7 @@ public final class SecureCallVerticle extends VerticleBase {
   private KeyDirectory keys;
   private NodeRouter router;
   private WsEndpoint endpoint;
+  private SignalingHandler handler;
   private HttpServer server;
 
   public SecureCallVerticle(Platform platform, SecureCallConfig config) {
@@ -42,7 +43,7 @@ public final class SecureCallVerticle extends VerticleBase {
     keys = new KeyDirectory(vertx, config.dataDir());
     // One metrics object per service: a second one would register its connection gauge in vain.
     ServiceMetrics metrics = platform.metricsFor(SERVICE);
-    SignalingHandler handler = new SignalingHandler(vertx, config, platform.nodeId(), platform.jwt(),
+    handler = new SignalingHandler(vertx, config, platform.nodeId(), platform.jwt(),
         new SessionDirectory(vertx, platform.cluster(), SERVICE), new CallTable(vertx), keys,
         new TurnCredentials(config.turn()), metrics);
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
@@ -58,7 +59,9 @@ public final class SecureCallVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return endpoint.closeAll(WsCloseCodes.GOING_AWAY, "server shutting down")
+    // Calls end and ids are freed first, while this node can still reach the cluster; then sockets close.
+    return handler.releaseAll(endpoint.connections())
+        .eventually(() -> endpoint.closeAll(WsCloseCodes.GOING_AWAY, "server shutting down"))
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> router.stop())
         .eventually(() -> keys.stop());

@@ -19,6 +19,7 @@ import switchboard.ws.WsHandler;
 import switchboard.ws.WsProblem;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,19 +102,42 @@ final class SignalingHandler implements WsHandler {
 
   @Override
   public void onClose(WsConnection connection) {
+    release(connection).onFailure(err -> LOG.warn("could not release a closed connection: {}", err.toString()));
+  }
+
+  /**
+   * Frees a connection's clientId and ends its calls for the other parties; once only. The verticle calls it
+   * for every connection before it stops, so the peers hear of it while this node is still in the cluster.
+   */
+  Future<Void> release(WsConnection connection) {
     ClientSession session = connection.state();
-    if (session == null || !session.registered()) {
-      return;
+    if (session == null) {
+      return Future.succeededFuture();
     }
-    byClient.remove(session.clientId, connection);
-    sessions.removeIfPresent(session.clientId, session.directoryEntry)
-        .onFailure(err -> LOG.warn("could not drop the session of {}: {}", session.clientId, err.toString()));
-    List<Leg> legs = new ArrayList<>(session.legs.values());
-    session.legs.clear();
-    for (Leg leg : legs) {
+    session.released = true;
+    if (!session.registered()) {
+      return Future.succeededFuture();
+    }
+    String clientId = session.clientId;
+    session.clientId = null;
+    byClient.remove(clientId, connection);
+    List<Future<?>> work = new ArrayList<>();
+    work.add(sessions.removeIfPresent(clientId, session.directoryEntry));
+    for (Leg leg : session.legs.values()) {
       cancelRingTimer(leg);
-      endCall(leg.callId, session.clientId, "disconnected");
+      work.add(endCall(leg.callId, clientId, "disconnected"));
     }
+    session.legs.clear();
+    return Future.join(work).mapEmpty();
+  }
+
+  /** Releases every connection (see {@link #release}); completes when all are done. */
+  Future<Void> releaseAll(Collection<WsConnection> connections) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (WsConnection c : List.copyOf(connections)) {
+      all.add(release(c));
+    }
+    return Future.join(all).mapEmpty();
   }
 
   @Override
@@ -130,6 +154,9 @@ final class SignalingHandler implements WsHandler {
   // ---- dispatch ----------------------------------------------------------------------------------
 
   private Future<Void> handle(WsConnection c, ClientSession s, JsonObject message) {
+    if (s.released) {
+      return Future.succeededFuture();
+    }
     if (!(message.getValue("type") instanceof String type)) {
       return error(c, ErrorCode.INVALID_MESSAGE, "type must be a string");
     }
@@ -203,8 +230,8 @@ final class SignalingHandler implements WsHandler {
           return error(c, ErrorCode.CLIENT_ID_TAKEN, "clientId is held by a live connection");
         }
         JsonObject stored = entry.copy().put(SessionDirectory.NODE, nodeId);
-        if (!c.isOpen()) {
-          // Closed while the directory was being written: onClose saw no clientId, so clean up here.
+        if (s.released || !c.isOpen()) {
+          // Closed while the directory was being written: release() saw no clientId, so clean up here.
           return sessions.removeIfPresent(clientId, stored).mapEmpty();
         }
         s.clientId = clientId;
@@ -254,7 +281,7 @@ final class SignalingHandler implements WsHandler {
         if (!created) {
           return error(c, ErrorCode.INVALID_MESSAGE, "callId is already in use");
         }
-        if (!c.isOpen()) {
+        if (s.released || !c.isOpen()) {
           return calls.remove(call).mapEmpty();
         }
         Leg leg = new Leg(callId, targetId, targetNode, true);
@@ -398,8 +425,8 @@ final class SignalingHandler implements WsHandler {
   }
 
   /** Ends a call one party left (disconnect); the other party gets CALL_ENDED. */
-  private void endCall(String callId, String leaving, String reason) {
-    calls.get(callId).compose(call -> {
+  private Future<Void> endCall(String callId, String leaving, String reason) {
+    return calls.get(callId).compose(call -> {
       if (call == null || !call.isParticipant(leaving)) {
         return Future.succeededFuture();
       }
@@ -408,12 +435,15 @@ final class SignalingHandler implements WsHandler {
           return Future.succeededFuture();
         }
         publish("call.ended", call, reason);
-        return deliver(call.peerNodeOf(leaving), call.peerOf(leaving), ended(callId, reason)).mapEmpty();
+        return deliver(call.peerNodeOf(leaving), call.peerOf(leaving), ended(callId, reason)).<Void>mapEmpty();
       });
-    }).onFailure(err -> LOG.warn("could not end a call after a disconnect: {}", err.toString()));
+    });
   }
 
-  /** Ends the calls that had a party on a node that left the cluster; the surviving party is told. */
+  /**
+   * Ends the calls that had a party on a node that left the cluster; the surviving party is told. Every
+   * surviving node scans; removal is compare-and-delete, so each call is ended and announced once.
+   */
   void nodeLeft(String departed) {
     calls.involving(departed).onSuccess(list -> {
       for (CallRecord call : list) {

@@ -107,6 +107,33 @@ class SecureCallClusterTest {
     assertThat(ended).isEqualTo(new JsonObject().put("callId", next).put("reason", "disconnected"));
   }
 
+  /** Verifies that after the whole cluster restarts on the same data directories, the newest key of each client is served. */
+  @Test
+  void keysSurviveAFullClusterRestartNewestWins() {
+    // GIVEN alice registered a key through A, then a newer one through B; dave registered one through A
+    WsTestClient alice = register(0, "alice");
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "OLD")));
+    expect(alice, "PKD_RESULT");
+    WsTestClient dave = register(0, "dave");
+    dave.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "dave").put("publicKey", "DAVE")));
+    expect(dave, "PKD_RESULT");
+    await(alice.close());
+    WsTestClient aliceOnB = SecureCallFixture.connect(cluster.platform(1), b);
+    await(registers(aliceOnB, "alice"));
+    aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "NEW")));
+    expect(aliceOnB, "PKD_RESULT");
+    // WHEN every node stops and a new cluster starts on the same data directories
+    cluster.close();
+    setUp();
+    // THEN both keys are found from either node, alice's newest one
+    WsTestClient bob = register(0, "bob");
+    bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("NEW");
+    WsTestClient carol = register(1, "carol");
+    carol.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "dave")));
+    assertThat(expect(carol, "PKD_RESULT").getString("publicKey")).isEqualTo("DAVE");
+  }
+
   /** Verifies that when a node crashes (leaves without closing its sockets), the other party's call ends. */
   @Test
   void crashedNodeEndsItsCallsForTheSurvivors() {

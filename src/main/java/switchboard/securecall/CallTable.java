@@ -56,8 +56,4 @@ public final class CallTable {
       return out;
     });
   }
-
-  public Future<Integer> size() {
-    return map.compose(AsyncMap::size);
-  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,12 @@ public final class KeyDirectory {
   public Future<Integer> start() {
     return vertx.<List<JsonObject>>executeBlocking(() -> {
       Files.createDirectories(dataDir);
-      store = new MVStore.Builder().fileName(dataDir.resolve(FILE).toString()).open();
+      try {
+        store = new MVStore.Builder().fileName(dataDir.resolve(FILE).toString()).open();
+      } catch (MVStoreException e) {
+        throw new IllegalStateException("cannot open " + dataDir.resolve(FILE).toAbsolutePath()
+            + " (another node using the same securecall.dataDir?): " + e.getMessage(), e);
+      }
       persisted = store.openMap("keys");
       List<JsonObject> entries = new ArrayList<>(persisted.size());
       for (Map.Entry<String, String> e : persisted.entrySet()) {

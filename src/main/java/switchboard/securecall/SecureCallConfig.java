@@ -19,7 +19,8 @@ import java.util.List;
  * @param ringTimeout      how long a call may ring unanswered before it ends for both (45 s)
  * @param maxCallsPerClient calls one connection may be part of at once (4)
  * @param maxPublicKeyChars longest public key PKD_REGISTER accepts (8192 characters)
- * @param dataDir          directory of the public-key directory's store file
+ * @param dataDir          directory of the public-key directory's store file; {@code data/securecall-<port>}
+ *                         by default, so nodes started with a port offset on one machine never share one
  * @param routeTimeoutMs   how long a delivery to another node may take before it counts as not delivered
  * @param turn             TURN credentials
  */
@@ -41,15 +42,20 @@ public record SecureCallConfig(boolean enabled, HttpEndpointConfig http, WsLimit
       .withRate(50, 100, 50);
 
   public static SecureCallConfig read(ConfigReader r) {
+    HttpEndpointConfig http = HttpEndpointConfig.read(r, DEFAULT_PORT);
+    String dataDir = r.string("dataDir", "data/securecall-" + http.port());
+    if (dataDir.isBlank()) {
+      throw r.invalid("dataDir", "must not be empty");
+    }
     return new SecureCallConfig(
         r.bool("enabled", true),
-        HttpEndpointConfig.read(r, DEFAULT_PORT),
+        http,
         WsLimits.read(r.section("ws"), DEFAULT_WS),
         r.bool("requireToken", false),
         r.millis("ringTimeoutMs", 45_000, 1_000, 600_000),
         r.integer("maxCallsPerClient", 4, 1, 100),
         r.integer("maxPublicKeyChars", 8192, 32, 60_000),
-        Path.of(r.string("dataDir", "data/securecall")),
+        Path.of(dataDir),
         r.longValue("routeTimeoutMs", 5_000, 100, 60_000),
         TurnConfig.read(r.section("turn")));
   }

@@ -3,6 +3,8 @@ package switchboard.securecall;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
@@ -20,6 +22,8 @@ import java.util.Set;
  * node: connections, legs and timers live on its event loop.
  */
 public final class SecureCallVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecureCallVerticle.class);
 
   public static final String SERVICE = "securecall";
   /** SecureCall's close codes: 4001 no REGISTER in time, 4002 idle, 4009 slow consumer, 1008 abuse. */
@@ -52,6 +56,7 @@ public final class SecureCallVerticle extends VerticleBase {
     endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), CLOSE_CODES,
         config.http().allowedOrigins(), handler, metrics);
     return keys.start()
+        .onSuccess(loaded -> LOG.info("securecall: {} public keys loaded from {}", loaded, config.dataDir()))
         .compose(loaded -> router.start())
         .compose(v -> ServiceHttpServer.start(vertx, config.http(), ServiceHttpServer.router(vertx, 1024), endpoint))
         .onSuccess(s -> server = s);

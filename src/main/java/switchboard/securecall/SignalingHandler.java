@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -352,7 +353,7 @@ final class SignalingHandler implements WsHandler {
 
   /** Looks the call up and runs {@code action} if the sender is its callee. */
   private Future<Void> calleeAction(WsConnection c, ClientSession s, String callId,
-                                    java.util.function.Function<CallRecord, Future<Void>> action) {
+                                    Function<CallRecord, Future<Void>> action) {
     return calls.get(callId).compose(call -> {
       if (call == null) {
         return error(c, ErrorCode.CALL_NOT_FOUND, "no such call");
@@ -587,9 +588,5 @@ final class SignalingHandler implements WsHandler {
 
   private static long nowSeconds() {
     return System.currentTimeMillis() / 1000;
-  }
-
-  int localClients() {
-    return byClient.size();
   }
 }

@@ -1,5 +1,6 @@
 package switchboard.securecall;
 
+import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
 
 import java.util.List;
@@ -27,7 +28,7 @@ public record TurnConfig(List<String> secrets, boolean devSecret, long ttlSecond
     List<String> secrets = r.strings("secrets", List.of());
     for (int i = 0; i < secrets.size(); i++) {
       if (secrets.get(i).isEmpty()) {
-        throw new switchboard.config.ConfigException(r.key("secrets") + "[" + i + "]", "must not be empty");
+        throw new ConfigException(r.key("secrets") + "[" + i + "]", "must not be empty");
       }
     }
     boolean dev = secrets.isEmpty();

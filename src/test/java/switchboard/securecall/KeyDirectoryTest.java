@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
@@ -17,6 +18,7 @@ import static switchboard.securecall.SecureCallFixture.expect;
 import static switchboard.securecall.SecureCallFixture.expectError;
 import static switchboard.securecall.SecureCallFixture.frame;
 import static switchboard.testing.Await.await;
+import static switchboard.testing.Await.failure;
 
 /** Verifies the public-key directory over the wire, and that it survives a restart of a single node. */
 class KeyDirectoryTest {
@@ -89,5 +91,22 @@ class KeyDirectoryTest {
     WsTestClient bob = SecureCallFixture.registered(second, v2, "bob");
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
     assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("PERSISTED-KEY");
+  }
+
+  /** Verifies that a second node on a data directory in use fails to start with a sentence naming the key. */
+  @Test
+  void sharedDataDirectoryIsRefused() {
+    Platform platform = start();
+    SecureCallFixture.deploy(platform, SecureCallFixture.config(dataDir, new JsonObject()));
+    Throwable refused = failure(platform.vertx().deployVerticle(
+        new SecureCallVerticle(platform, SecureCallFixture.config(dataDir, new JsonObject()))));
+    assertThat(refused).hasMessageContaining("securecall.dataDir");
+  }
+
+  /** Verifies that the default data directory follows the port, so nodes with a port offset do not share one. */
+  @Test
+  void defaultDataDirectoryFollowsThePort() {
+    assertThat(SecureCallConfig.read(new ConfigReader(new JsonObject().put("port", 8091))).dataDir())
+        .isEqualTo(Path.of("data/securecall-8091"));
   }
 }

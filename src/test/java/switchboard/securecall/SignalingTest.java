@@ -410,6 +410,26 @@ class SignalingTest {
     assertThat(await(registeredThenSilent.closed())).isEqualTo((short) 4002);
   }
 
+  /** Verifies that heartbeats keep a registered connection open past the idle timeout, as WS ping frames or PING messages. */
+  @Test
+  void heartbeatsKeepTheConnectionOpen() {
+    SecureCallVerticle v = deploy(new JsonObject().put("ws", new JsonObject().put("idleTimeoutMs", 600)));
+    WsTestClient pinger = register(v, "pinger");
+    WsTestClient messenger = register(v, "messenger");
+    // WHEN for three idle timeouts one sends WebSocket ping frames and the other PING messages
+    for (int i = 0; i < 9; i++) {
+      pinger.socket().writePing(Buffer.buffer("hb"));
+      messenger.send(frame("PING", new JsonObject()));
+      expect(messenger, "PONG");
+      await(vertx.timer(200));
+    }
+    // THEN both are still open and served
+    pinger.send(frame("PING", new JsonObject()));
+    expect(pinger, "PONG");
+    assertThat(pinger.closed().isComplete()).isFalse();
+    assertThat(messenger.closed().isComplete()).isFalse();
+  }
+
   /** Verifies JWT mode: REGISTER needs a valid token whose sub is the clientId. */
   @Test
   void tokenModeRequiresAMatchingValidToken() {

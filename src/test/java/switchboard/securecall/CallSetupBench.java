@@ -22,10 +22,13 @@ import static switchboard.testing.Await.await;
  * way, hang up, close — on one node or across a 2-node cluster (caller on node A, callee on node B), and the
  * relay latency of ICE_CANDIDATE (sender's write to receiver's read, both in this JVM).
  *
- * <p>Not a unit test: run with
- * {@code mvn -q -o test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=switchboard.securecall.CallSetupBench -Dexec.args="single 2000 8"}
- * or with java and the test classpath. Arguments: {@code single|cluster}, set-ups, parallel pairs.
- * Clients share the JVM (and the cores) with the server(s), so the figures are a floor.
+ * <p>Not a unit test. Run it on the test classpath:
+ * <pre>
+ * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) switchboard.securecall.CallSetupBench single 3000 8
+ * </pre>
+ * Arguments: {@code single|cluster}, set-ups, parallel caller/callee pairs. A warm-up of a tenth of the set-ups
+ * runs first. Clients share the JVM (and the cores) with the server(s), so the figures are a floor.
  */
 public final class CallSetupBench {
 

@@ -18,6 +18,7 @@ public final class ServiceCatalog {
   public static List<ServiceDefinition<?>> all() {
     return List.of(
         new switchboard.signal.SignalDefinition(),
+        new switchboard.securecall.SecureCallDefinition(),
         new switchboard.fingerprint.FingerprintDefinition());
   }
 

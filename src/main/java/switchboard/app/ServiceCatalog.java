@@ -16,7 +16,7 @@ public final class ServiceCatalog {
   }
 
   public static List<ServiceDefinition<?>> all() {
-    return List.of();
+    return List.of(new switchboard.webflow.WebFlowDefinition());
   }
 
   private static Map<String, Integer> defaultPorts() {

@@ -71,6 +71,11 @@ public final class WebFlowVerticle extends VerticleBase {
   private NodeRouter router;
   private MessageConsumer<Object> authorizations;
   private HttpServer server;
+  /**
+   * The socket whose data vertx-stomp is parsing: Vert.x hands each WebSocket frame to the frame handler and
+   * then, in the same call, to vertx-stomp's parser, so a STOMP connection is tied to its socket here.
+   */
+  private SocketState receiving;
 
   public WebFlowVerticle(Platform platform, WebFlowConfig config) {
     this.platform = Objects.requireNonNull(platform, "platform");
@@ -215,15 +220,29 @@ public final class WebFlowVerticle extends VerticleBase {
     });
   }
 
+  /** What this verticle knows of one WebSocket: bytes since the last frame end, and its STOMP session. */
+  private static final class SocketState {
+    long unterminated;
+    StompSession session;
+  }
+
   private void onWebSocket(ServerWebSocket socket, Handler<ServerWebSocket> stompSockets) {
     String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    SocketState state = new SocketState();
     metrics.connectionOpened();
     socket.closeHandler(v -> {
       guard.released(ip);
       metrics.connectionClosed();
+      // vertx-stomp ends its connection on a close frame or a socket error; a close we started and the peer
+      // never answered would leave the session (and its registrations) behind without this
+      if (state.session != null) {
+        state.session.close();
+      }
     });
-    long[] unterminated = {0};
-    socket.frameHandler(frame -> checkFrameBytes(socket, frame, unterminated));
+    socket.frameHandler(frame -> {
+      receiving = state;
+      checkFrameBytes(socket, frame, state);
+    });
     stompSockets.handle(socket);
   }
 
@@ -231,7 +250,7 @@ public final class WebFlowVerticle extends VerticleBase {
    * Bounds the bytes a client may send without ending a STOMP frame (NUL), across WebSocket messages: the
    * frame parser would otherwise buffer a header line or a body without limit. Heart-beat EOLs do not count.
    */
-  private void checkFrameBytes(ServerWebSocket socket, WebSocketFrame frame, long[] unterminated) {
+  private void checkFrameBytes(ServerWebSocket socket, WebSocketFrame frame, SocketState state) {
     if (!(frame.isText() || frame.isBinary() || frame.isContinuation())) {
       return;
     }
@@ -247,12 +266,12 @@ public final class WebFlowVerticle extends VerticleBase {
       }
     }
     if (lastNul >= 0) {
-      unterminated[0] = data.length() - lastNul - 1;
+      state.unterminated = data.length() - lastNul - 1;
     } else if (!onlyEol) {
-      unterminated[0] += data.length();
+      state.unterminated += data.length();
     }
-    if (unterminated[0] > config.stomp().maxFrameBytes()) {
-      unterminated[0] = Long.MIN_VALUE;
+    if (state.unterminated > config.stomp().maxFrameBytes()) {
+      state.unterminated = Long.MIN_VALUE;
       metrics.error("FRAME_TOO_LARGE");
       String message = "Frame too large (max " + config.stomp().maxFrameBytes() + " bytes)";
       socket.writeBinaryMessage(Frames.createErrorFrame(message, Map.of(), message).toBuffer());
@@ -280,6 +299,9 @@ public final class WebFlowVerticle extends VerticleBase {
       WebFlowConfig.StompLimits limits = config.stomp();
       s = new StompSession(connection, new TokenBucket(limits.messagesPerSecond(), limits.burst(), now));
       sessions.put(connection.session(), s);
+      if (receiving != null) {
+        receiving.session = s;
+      }
     }
     if (frame.getCommand() == Command.PING) {
       return;

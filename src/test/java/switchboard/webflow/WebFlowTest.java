@@ -205,6 +205,53 @@ class WebFlowTest {
     assertThat(server.verticle.sessionCount()).isZero();
   }
 
+  /** Verifies that a registration is dropped when the client's TCP connection vanishes without a close frame. */
+  @Test
+  void mappingIsRemovedWhenTheConnectionDrops() {
+    // GIVEN a raw TCP client that upgrades, connects and registers an id
+    String id = newId();
+    io.vertx.core.net.NetClient tcp = vertx.createNetClient();
+    io.vertx.core.net.NetSocket socket = await(tcp.connect(server.port(), "127.0.0.1"));
+    StringBuilder seen = new StringBuilder();
+    io.vertx.core.Promise<Void> upgraded = io.vertx.core.Promise.promise();
+    io.vertx.core.Promise<Void> registered = io.vertx.core.Promise.promise();
+    socket.handler(data -> {
+      seen.append(data.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+      if (seen.indexOf("\r\n\r\n") >= 0) {
+        upgraded.tryComplete();
+      }
+      if (seen.indexOf(id) >= 0) {
+        registered.tryComplete();
+      }
+    });
+    socket.write("GET /websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    await(upgraded.future());
+    for (String frame : List.of("CONNECT\naccept-version:1.2\n\n\0",
+        "SUBSCRIBE\nid:r\ndestination:/user/topic/registration\n\n\0",
+        "SEND\ndestination:/app/registration\n\n{\"webSocketId\":\"" + id + "\"}\0")) {
+      socket.write(maskedText(frame));
+    }
+    await(registered.future());
+    // WHEN the TCP connection is cut
+    await(socket.close());
+    // THEN the session and its registration go away
+    JsonObject reply = eventually(() -> notifyBus(notice(id, "CONFIRMED")), r -> !r.getBoolean("delivered"));
+    assertThat(reply.getBoolean("delivered")).isFalse();
+    await(tcp.close());
+  }
+
+  /** A client WebSocket text frame (masked, as RFC 6455 requires of clients), payload under 126 bytes. */
+  private static Buffer maskedText(String text) {
+    byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    Buffer frame = Buffer.buffer().appendByte((byte) 0x81).appendByte((byte) (0x80 | payload.length)).appendBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.appendByte((byte) (payload[i] ^ mask[i % 4]));
+    }
+    return frame;
+  }
+
   /** Verifies that a webSocketId bound to another live session is refused with an ERROR and the owner keeps it. */
   @Test
   void webSocketIdOfAnotherLiveSessionIsRefused() {

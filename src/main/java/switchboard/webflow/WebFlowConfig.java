@@ -47,11 +47,12 @@ public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String pat
    * @param messagesPerSecond   frames a session may send per second, heart-beats excluded (20)
    * @param burst               token-bucket size (40)
    * @param heartbeatMs         heart-beat period the server offers both ways (10 s; 0 = none)
+   * @param connectTimeoutMs    a socket that has not sent CONNECT by then gets an ERROR and is closed (10 s)
    * @param maxConnectionsPerIp concurrent WebSockets from one address (100; 0 = unlimited)
    * @param maxConnections      concurrent WebSockets on this node (0 = unlimited)
    */
   public record StompLimits(int maxBodyBytes, int maxHeaderBytes, int maxHeaders, int maxFrameBytes,
-                            int maxSubscriptions, int messagesPerSecond, int burst, long heartbeatMs,
+                            int maxSubscriptions, int messagesPerSecond, int burst, long heartbeatMs, long connectTimeoutMs,
                             int maxConnectionsPerIp, int maxConnections) {
 
     static StompLimits read(ConfigReader r) {
@@ -68,6 +69,7 @@ public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String pat
           r.integer("messagesPerSecond", 20, 1, 1_000_000),
           r.integer("burst", 40, 1, 1_000_000),
           r.longValue("heartbeatMs", 10_000, 0, 3_600_000),
+          r.longValue("connectTimeoutMs", 10_000, 100, 600_000),
           r.integer("maxConnectionsPerIp", 100, 0, 1_000_000),
           r.integer("maxConnections", 0, 0, 10_000_000));
     }

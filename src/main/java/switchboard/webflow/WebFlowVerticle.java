@@ -230,7 +230,14 @@ public final class WebFlowVerticle extends VerticleBase {
     String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     SocketState state = new SocketState();
     metrics.connectionOpened();
+    long connectDeadline = vertx.setTimer(config.stomp().connectTimeoutMs(), id -> {
+      if (state.session == null) {
+        metrics.error("CONNECT_TIMEOUT");
+        fail(socket, "No CONNECT frame within " + config.stomp().connectTimeoutMs() + " ms");
+      }
+    });
     socket.closeHandler(v -> {
+      vertx.cancelTimer(connectDeadline);
       guard.released(ip);
       metrics.connectionClosed();
       // vertx-stomp ends its connection on a close frame or a socket error; a close we started and the peer
@@ -273,10 +280,14 @@ public final class WebFlowVerticle extends VerticleBase {
     if (state.unterminated > config.stomp().maxFrameBytes()) {
       state.unterminated = Long.MIN_VALUE;
       metrics.error("FRAME_TOO_LARGE");
-      String message = "Frame too large (max " + config.stomp().maxFrameBytes() + " bytes)";
-      socket.writeBinaryMessage(Frames.createErrorFrame(message, Map.of(), message).toBuffer());
-      socket.close();
+      fail(socket, "Frame too large (max " + config.stomp().maxFrameBytes() + " bytes)");
     }
+  }
+
+  /** An ERROR frame straight on the socket, then close: for faults found below vertx-stomp's parser. */
+  private static void fail(ServerWebSocket socket, String message) {
+    socket.writeBinaryMessage(Frames.createErrorFrame(message, Map.of(), message).toBuffer());
+    socket.close();
   }
 
   // ---- STOMP frames ----

@@ -108,6 +108,23 @@ class WebFlowOptionsTest {
     }
   }
 
+  /** Verifies that a socket that never sends CONNECT gets an ERROR and is closed after connectTimeoutMs. */
+  @Test
+  void socketWithoutConnectIsClosed() {
+    try (WebFlowServer server = WebFlowServer.start(new JsonObject().put("stomp", new JsonObject().put("connectTimeoutMs", 200)))) {
+      // GIVEN a socket that opens and stays silent
+      StompTestClient silent = await(StompTestClient.open(server.vertx, server.port()));
+      // WHEN the CONNECT deadline passes THEN it gets an ERROR and is closed
+      assertThat(await(silent.next()).header("message")).contains("No CONNECT");
+      await(silent.closed());
+      // AND a client that connects in time stays connected past the deadline
+      StompTestClient prompt = await(StompTestClient.registered(server.vertx, server.port(), "p-" + UUID.randomUUID()));
+      await(io.vertx.core.Future.future(p -> server.vertx.setTimer(400, id -> p.complete())));
+      assertThat(prompt.closed().isComplete()).isFalse();
+      await(prompt.close());
+    }
+  }
+
   /** Verifies that bad configuration values stop start-up with the key named. */
   @Test
   void badConfigurationNamesTheKey() {

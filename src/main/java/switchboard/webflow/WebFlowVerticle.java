@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -113,27 +114,7 @@ public final class WebFlowVerticle extends VerticleBase {
         .webSocketHandshakeHandler(this::onHandshake)
         .webSocketHandler(socket -> onWebSocket(socket, stompSockets));
 
-    authorizations = vertx.eventBus().consumer(Addresses.WEBFLOW_AUTHORIZATION, msg -> {
-      if (!(msg.body() instanceof JsonObject body)) {
-        msg.fail(400, "body must be a JSON object");
-        return;
-      }
-      AuthorizationNotice notice;
-      try {
-        notice = AuthorizationNotice.parse(body);
-      } catch (IllegalArgumentException e) {
-        msg.fail(400, e.getMessage());
-        return;
-      }
-      notify(notice).onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
-        } else {
-          LOG.warn("authorization for a webSocketId failed: {}", ar.cause().toString());
-          msg.fail(500, "delivery failed");
-        }
-      });
-    });
+    authorizations = vertx.eventBus().consumer(Addresses.WEBFLOW_AUTHORIZATION, this::onBusAuthorization);
     return Future.all(router.start(), authorizations.completion()).compose(v -> server.listen());
   }
 
@@ -197,6 +178,10 @@ public final class WebFlowVerticle extends VerticleBase {
 
   // ---- WebSocket upgrade and socket-level limits ----
 
+  /**
+   * Decides upgrades here rather than with vertx-stomp's own handshake handler (which only checks the path
+   * and accepts) so the Origin allow-list and connection limits apply and a failed accept frees its slot.
+   */
   private void onHandshake(ServerWebSocketHandshake handshake) {
     if (!config.path().equals(handshake.path())) {
       handshake.reject(404);
@@ -466,6 +451,28 @@ public final class WebFlowVerticle extends VerticleBase {
 
   // ---- authorization notifications ----
 
+  private void onBusAuthorization(Message<Object> msg) {
+    if (!(msg.body() instanceof JsonObject body)) {
+      msg.fail(400, "body must be a JSON object");
+      return;
+    }
+    AuthorizationNotice notice;
+    try {
+      notice = AuthorizationNotice.parse(body);
+    } catch (IllegalArgumentException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    authorize(notice).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        LOG.warn("authorization for a webSocketId failed: {}", ar.cause().toString());
+        msg.fail(500, "delivery failed");
+      }
+    });
+  }
+
   private void onRestAuthorization(RoutingContext ctx) {
     AuthorizationNotice notice;
     try {
@@ -475,7 +482,7 @@ public final class WebFlowVerticle extends VerticleBase {
           e instanceof IllegalArgumentException ? e.getMessage() : "body must be a JSON object");
       return;
     }
-    notify(notice).onComplete(ar -> {
+    authorize(notice).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.json(ar.result());
       } else {
@@ -490,7 +497,7 @@ public final class WebFlowVerticle extends VerticleBase {
    * again: a registration that landed in between takes the held notice itself, or this call takes it back
    * and delivers; the atomic remove of the held notice makes sure exactly one of the two delivers it.
    */
-  Future<JsonObject> notify(AuthorizationNotice notice) {
+  Future<JsonObject> authorize(AuthorizationNotice notice) {
     return route(notice).compose(delivered -> {
       if (delivered) {
         return Future.succeededFuture(result(true, false));

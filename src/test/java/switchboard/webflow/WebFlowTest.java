@@ -299,6 +299,20 @@ class WebFlowTest {
     assertServerAlive();
   }
 
+  /** Verifies that one session cannot register more webSocketIds than maxRegistrationsPerSession (8). */
+  @Test
+  void registrationsPerSessionAreBounded() {
+    // GIVEN a session that registered 8 ids
+    StompTestClient c = registered(newId());
+    for (int i = 0; i < 7; i++) {
+      c.register(newId(), null);
+      await(c.nextCommand("MESSAGE"));
+    }
+    // WHEN it registers a ninth THEN ERROR and close
+    c.register(newId(), null);
+    assertThat(expectErrorAndClose(c).header("message")).contains("Too many webSocketIds");
+  }
+
   /** Verifies that malformed frames, bad registration bodies and frames before CONNECT get an ERROR frame and the server lives on. */
   @Test
   void malformedFramesGetAnErrorFrame() {

@@ -16,14 +16,11 @@ public final class ServiceCatalog {
   }
 
   public static List<ServiceDefinition<?>> all() {
-<<<<<<< HEAD
     return List.of(
         new switchboard.signal.SignalDefinition(),
         new switchboard.securecall.SecureCallDefinition(),
+        new switchboard.webflow.WebFlowDefinition(),
         new switchboard.fingerprint.FingerprintDefinition());
-=======
-    return List.of(new switchboard.webflow.WebFlowDefinition());
->>>>>>> webflow
   }
 
   private static Map<String, Integer> defaultPorts() {

@@ -16,7 +16,8 @@ public final class ServiceCatalog {
   }
 
   public static List<ServiceDefinition<?>> all() {
-    return List.of();
+    return List.of(
+        new switchboard.wallet.WalletDefinition());
   }
 
   private static Map<String, Integer> defaultPorts() {

@@ -281,6 +281,31 @@ class WalletGatewayTest {
     assertThat(call(client, alice, "GET_BALANCE", requestId(), usdc).getString("type")).isEqualTo("BALANCE_RESULT");
   }
 
+  /** Verifies that huge frames close with 1009, binary frames with 1003, floods are refused, and others are unaffected. */
+  @Test
+  void hugeBinaryAndFloodingClientsDoNotDisturbOthers() {
+    // GIVEN a bystander authenticated as Alice
+    WsTestClient bystander = connect(vertx, port);
+    authenticate(bystander, alice);
+    // WHEN one client sends a frame over the 16 KiB limit, another a binary frame, a third floods
+    WsTestClient huge = connect(vertx, port);
+    huge.send("{\"type\":\"" + "x".repeat(20_000) + "\"}");
+    WsTestClient binary = connect(vertx, port);
+    binary.sendBinary(io.vertx.core.buffer.Buffer.buffer(new byte[] {1, 2, 3}));
+    WsTestClient flood = connect(vertx, port);
+    for (int i = 0; i < 200; i++) {
+      flood.send("{}");
+    }
+    // THEN they are closed or refused with their codes
+    assertThat(await(huge.closed())).isEqualTo((short) 1009);
+    assertThat(await(binary.closed())).isEqualTo((short) 1003);
+    assertThat(await(flood.next(m -> m.getJsonObject("payload").getString("message").contains("too many")))
+        .getJsonObject("payload").getString("errorCode")).isEqualTo("INVALID_MESSAGE");
+    assertThat(await(flood.closed())).isEqualTo((short) 1008);
+    // AND the bystander carries on
+    assertThat(call(bystander, alice, "GET_BALANCE", requestId(), usdc).getString("type")).isEqualTo("BALANCE_RESULT");
+  }
+
   private static String withoutSignature(JsonObject json) {
     JsonObject copy = json.copy();
     copy.remove("signature");

@@ -35,6 +35,12 @@ public record Eip712Domain(String name, String version, BigInteger chainId, byte
     }
   }
 
+  /** A copy of the 20-byte contract address, or null. */
+  @Override
+  public byte[] verifyingContract() {
+    return verifyingContract == null ? null : verifyingContract.clone();
+  }
+
   /** The gateway's own domain: name {@code WalletGateway}, version {@code 1}. */
   public static Eip712Domain gateway(BigInteger chainId, byte[] verifyingContract) {
     return new Eip712Domain("WalletGateway", "1", chainId, verifyingContract);

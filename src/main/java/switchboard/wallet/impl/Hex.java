@@ -32,13 +32,27 @@ public final class Hex {
     }
     byte[] out = new byte[length];
     for (int i = 0; i < length; i++) {
-      int hi = Character.digit(text.charAt(2 + 2 * i), 16);
-      int lo = Character.digit(text.charAt(3 + 2 * i), 16);
+      int hi = digit(text.charAt(2 + 2 * i));
+      int lo = digit(text.charAt(3 + 2 * i));
       if (hi < 0 || lo < 0) {
         return null;
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /** ASCII hex digits only: {@link Character#digit} would also take other scripts' digits and fullwidth letters. */
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 }

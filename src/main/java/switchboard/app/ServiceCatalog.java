@@ -17,7 +17,11 @@ public final class ServiceCatalog {
 
   public static List<ServiceDefinition<?>> all() {
     return List.of(
+    return List.of(
         new switchboard.signal.SignalDefinition(),
+        new switchboard.securecall.SecureCallDefinition(),
+        new switchboard.webflow.WebFlowDefinition(),
+        new switchboard.wallet.WalletDefinition(),
         new switchboard.fingerprint.FingerprintDefinition());
   }
 

@@ -38,6 +38,12 @@ public final class SessionDirectory {
     return map.compose(m -> m.put(id, entry));
   }
 
+  /** Same, with an entry that expires after {@code ttlMs} unless written again. */
+  public Future<Void> put(String id, JsonObject info, long ttlMs) {
+    JsonObject entry = info.copy().put(NODE, cluster.nodeId());
+    return map.compose(m -> m.put(id, entry, ttlMs));
+  }
+
   /** Records a session held by this node unless the id is taken; answers true when it was free. */
   public Future<Boolean> putIfAbsent(String id, JsonObject info) {
     JsonObject entry = info.copy().put(NODE, cluster.nodeId());

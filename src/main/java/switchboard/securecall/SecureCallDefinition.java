@@ -1,0 +1,36 @@
+package switchboard.securecall;
+
+import io.vertx.core.Future;
+import switchboard.config.ConfigReader;
+import switchboard.platform.Platform;
+import switchboard.platform.Profile;
+import switchboard.platform.RunningService;
+import switchboard.platform.ServiceDefinition;
+
+import java.util.List;
+
+/** SecureCall (seed 001): WebRTC call signaling, public-key directory and TURN credentials. */
+public final class SecureCallDefinition implements ServiceDefinition<SecureCallConfig> {
+
+  @Override
+  public String name() {
+    return SecureCallVerticle.SERVICE;
+  }
+
+  @Override
+  public SecureCallConfig parse(ConfigReader section, Profile profile) {
+    return SecureCallConfig.read(section);
+  }
+
+  @Override
+  public Future<RunningService> deploy(Platform platform, SecureCallConfig config) {
+    SecureCallVerticle verticle = new SecureCallVerticle(platform, config);
+    return platform.vertx().deployVerticle(verticle).map(id -> {
+      int port = verticle.actualPort();
+      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+      return new RunningService(name(), port, List.of(
+          config.http().scheme(true) + "://" + host + ":" + port + SecureCallConfig.PATH,
+          config.http().scheme(false) + "://" + host + ":" + port + "/health"));
+    });
+  }
+}

@@ -1,0 +1,48 @@
+package switchboard.wallet;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import switchboard.config.ConfigReader;
+import switchboard.platform.Platform;
+import switchboard.platform.Profile;
+import switchboard.platform.RunningService;
+import switchboard.platform.ServiceDefinition;
+
+import java.time.Clock;
+import java.util.List;
+
+/** The wallet gateway (seed 003): the gateway verticle and, when enabled, the embedded dev ledger. */
+public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
+
+  @Override
+  public String name() {
+    return "wallet";
+  }
+
+  @Override
+  public WalletConfig parse(ConfigReader section, Profile profile) {
+    return WalletConfig.read(section);
+  }
+
+  @Override
+  public Future<RunningService> deploy(Platform platform, WalletConfig config) {
+    return deploy(platform, config, Clock.systemUTC());
+  }
+
+  /** Deploys with the given clock (tests judge deadlines at a fixed time). */
+  public Future<RunningService> deploy(Platform platform, WalletConfig config, Clock clock) {
+    Future<String> ledger = config.ledger().enabled()
+        ? platform.vertx().deployVerticle(new DevLedgerVerticle(config.ledger(), config.tokens()),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        : Future.succeededFuture();
+    WalletVerticle gateway = new WalletVerticle(platform, config, clock);
+    return ledger.compose(id -> platform.vertx().deployVerticle(gateway)).map(id -> {
+      int port = gateway.actualPort();
+      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+      return new RunningService(name(), port, List.of(
+          config.http().scheme(true) + "://" + host + ":" + port + WalletVerticle.WS_PATH,
+          config.http().scheme(false) + "://" + host + ":" + port + "/basic-data"));
+    });
+  }
+}

@@ -57,8 +57,9 @@ public record AppConfig(Profile profile, JwtConfig jwt, ManagementConfig managem
     }
     AppConfig config = new AppConfig(profile, jwt, management, cluster, services);
     if (profile == Profile.PROD && !config.devSecretsInUse().isEmpty()) {
-      throw new ConfigException(config.devSecretsInUse().get(0),
-          "the built-in dev secret is in use; --profile prod needs a real one (see docs/configuration.md)");
+      List<String> keys = config.devSecretsInUse();
+      throw new ConfigException(String.join(", ", keys), (keys.size() == 1 ? "the built-in dev secret is" : "built-in dev secrets are")
+          + " in use; --profile prod needs real ones (see docs/configuration.md)");
     }
     return config;
   }

@@ -32,6 +32,10 @@ public final class EnvOverrides {
     string(env, "SWITCHBOARD_FINGERPRINT_API_KEYS", out, "fingerprint", "extraApiKeys");
     string(env, "SWITCHBOARD_WALLET_FUND", out, "wallet", "ledger", "fund");
     string(env, "SWITCHBOARD_CLUSTER_HOST", out, "cluster", "host");
+    String ledger = env.get("SWITCHBOARD_WALLET_LEDGER_ENABLED");
+    if (ledger != null && !ledger.isEmpty()) {
+      section(out, "wallet", "ledger").put("enabled", bool("SWITCHBOARD_WALLET_LEDGER_ENABLED", ledger));
+    }
     for (String name : SECTIONS) {
       String upper = name.toUpperCase();
       String port = env.get("SWITCHBOARD_" + upper + "_PORT");
@@ -40,10 +44,7 @@ public final class EnvOverrides {
       }
       String enabled = env.get("SWITCHBOARD_" + upper + "_ENABLED");
       if (enabled != null && !enabled.isEmpty()) {
-        if (!enabled.equals("true") && !enabled.equals("false")) {
-          throw new ConfigException("SWITCHBOARD_" + upper + "_ENABLED", "must be true or false");
-        }
-        section(out, name).put("enabled", Boolean.parseBoolean(enabled));
+        section(out, name).put("enabled", bool("SWITCHBOARD_" + upper + "_ENABLED", enabled));
       }
     }
     String offset = env.get("SWITCHBOARD_PORT_OFFSET");
@@ -74,6 +75,13 @@ public final class EnvOverrides {
       }
     });
     return out;
+  }
+
+  private static boolean bool(String variable, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new ConfigException(variable, "must be true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static int integer(String variable, String value) {

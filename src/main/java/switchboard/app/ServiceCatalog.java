@@ -1,6 +1,11 @@
 package switchboard.app;
 
+import switchboard.fingerprint.FingerprintDefinition;
 import switchboard.platform.ServiceDefinition;
+import switchboard.securecall.SecureCallDefinition;
+import switchboard.signal.SignalDefinition;
+import switchboard.wallet.WalletDefinition;
+import switchboard.webflow.WebFlowDefinition;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +22,11 @@ public final class ServiceCatalog {
 
   public static List<ServiceDefinition<?>> all() {
     return List.of(
-    return List.of(
-        new switchboard.signal.SignalDefinition(),
-        new switchboard.securecall.SecureCallDefinition(),
-        new switchboard.webflow.WebFlowDefinition(),
-        new switchboard.wallet.WalletDefinition(),
-        new switchboard.fingerprint.FingerprintDefinition());
+        new SignalDefinition(),
+        new SecureCallDefinition(),
+        new WebFlowDefinition(),
+        new WalletDefinition(),
+        new FingerprintDefinition());
   }
 
   private static Map<String, Integer> defaultPorts() {

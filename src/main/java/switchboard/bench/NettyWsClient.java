@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class NettyWsClient implements AutoCloseable {
 
   private static final int MAX_FRAME = 1 << 20;
+  /** {@code -Dbench.debug=true} prints why connections fail. */
+  private static final boolean DEBUG = Boolean.getBoolean("bench.debug");
 
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
@@ -119,6 +123,9 @@ public final class NettyWsClient implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
       if (frame instanceof TextWebSocketFrame text) {
         listener.onText(link, text.text());
+      } else if (frame instanceof BinaryWebSocketFrame binary) {
+        // STOMP servers may send frames as binary messages; the protocols here are all text
+        listener.onText(link, binary.content().toString(StandardCharsets.UTF_8));
       } else if (frame instanceof CloseWebSocketFrame close) {
         link.closeCode(close.statusCode() < 0 ? 1005 : close.statusCode());
         ctx.writeAndFlush(new CloseWebSocketFrame(1000, null)).addListener(f -> ctx.close());
@@ -138,6 +145,9 @@ public final class NettyWsClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (DEBUG) {
+        cause.printStackTrace();
+      }
       opened.completeExceptionally(cause);
       ctx.close();
     }

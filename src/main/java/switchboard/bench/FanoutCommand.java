@@ -1,7 +1,6 @@
 package switchboard.bench;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,7 +114,7 @@ public final class FanoutCommand implements Callable<Integer> {
     if (rate <= 0) {
       result.put("error", "no deliveries at saturation: " + driver.firstError());
     } else {
-      LoadDriver.Paced paced = driver.paced(rate, Duration.ofSeconds(2), common.measure());
+      LoadDriver.Paced paced = driver.paced(rate, common.warmup(), common.measure());
       result.put("latency", Results.latency(paced.latency())
           .put("publishRate", Results.round(rate))
           .put("fraction", rateFrom != null ? null : latencyFraction)
@@ -130,9 +129,5 @@ public final class FanoutCommand implements Callable<Integer> {
     JsonObject o = new JsonObject();
     deliveries.closes().forEach((code, n) -> o.put(Integer.toString(code), n));
     return o;
-  }
-
-  static JsonArray list(List<?> values) {
-    return new JsonArray(List.copyOf(values));
   }
 }

@@ -97,7 +97,7 @@ public final class Report implements Callable<Integer> {
         .append(". Servers and load generator share the cores; every figure below comes from this one run")
         .append(elapsed > 0 ? " (" + elapsed + " s)" : "").append(". Method and limits: docs/performance.md.\n\n");
     if (quick) {
-      md.append("**Quick run**: small sizes and 3-second windows, a smoke test of the harness; the targets are judged on a full run.\n\n");
+      md.append("**Quick run**: small sizes and 2-second windows after 1 s of warm-up (server JITs barely warm): a check of the harness; the targets are judged on a full run.\n\n");
     }
   }
 
@@ -335,7 +335,7 @@ public final class Report implements Callable<Integer> {
       Double each = "switchboard".equals(target) ? num(r, "saturation", "serverUsPerDelivery") : num(r, "usPerVerification");
       String notes = "switchboard".equals(target)
           ? r.getInteger("connected", 0) + " connections; µs = server CPU per round trip; p50 "
-          + fmt(num(r, "latency", "p50")) + " ms, p99 " + fmt(num(r, "latency", "p99")) + " ms at 50 % load"
+          + fmt(num(r, "latency", "p50")) + " ms, p99 " + fmt(num(r, "latency", "p99")) + " ms (closed loop, at saturation)"
           : r.getString("method", "");
       md.append("| ").append(r.getString("label")).append(" | ").append(big(perSecond)).append(" | ").append(fmt(each))
           .append(" | ").append(notes).append(" |\n");

@@ -88,7 +88,7 @@ public final class WebflowCommand implements Callable<Integer> {
         result.put("saturation", Results.window(saturation));
         double rate = 0.5 * saturation.deliveriesPerSecond();
         if (rate > 0) {
-          LoadDriver.Paced paced = driver.paced(rate, Duration.ofSeconds(2), common.measure());
+          LoadDriver.Paced paced = driver.paced(rate, common.warmup(), common.measure());
           result.put("latency", Results.latency(paced.latency()).put("publishRate", Results.round(rate))
               .put("expected", paced.expected()).put("overloaded", paced.overloaded())
               .put("window", Results.window(paced.window())));

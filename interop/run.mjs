@@ -1,0 +1,626 @@
+// End-to-end interop check: drives a running Switchboard node with the real client libraries
+// (browser-identical WebCrypto, ws, @stomp/stompjs, ethers v6), one check per service.
+// Started by scripts/interop, which passes the node's ports and secrets in INTEROP_* variables.
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { Client as StompClient } from '@stomp/stompjs';
+import { ethers } from 'ethers';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined || value === '') {
+    console.error(`interop: ${name} is not set (run scripts/interop)`);
+    process.exit(2);
+  }
+  return value;
+};
+
+const HOST = env('INTEROP_HOST', '127.0.0.1');
+const PORTS = {
+  signal: Number(env('INTEROP_SIGNAL_PORT')),
+  webflow: Number(env('INTEROP_WEBFLOW_PORT')),
+  wallet: Number(env('INTEROP_WALLET_PORT')),
+  securecall: Number(env('INTEROP_SECURECALL_PORT')),
+  fingerprint: Number(env('INTEROP_FINGERPRINT_PORT')),
+};
+const JWT_SECRET = env('INTEROP_JWT_SECRET');
+const ECDH_INFO = env('INTEROP_ECDH_INFO', 'nx-signal-ws-v1');
+const TURN_SECRET = env('INTEROP_TURN_SECRET');
+const WALLET_KEY = env('INTEROP_WALLET_KEY');
+const WALLET_FUND = env('INTEROP_WALLET_FUND');
+const FINGERPRINT_KEY = env('INTEROP_FINGERPRINT_KEY');
+const DEVICE_ID = env('INTEROP_FINGERPRINT_DEVICE', 'device-001');
+const VERBOSE = process.env.INTEROP_VERBOSE === '1';
+
+const WAIT_MS = 5000; // any single expected answer
+const CHECK_MS = 20000; // one whole check
+const RUN_MS = 60000; // the whole run
+
+const subtle = globalThis.crypto.subtle;
+const utf8 = new TextEncoder();
+const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+const unb64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
+const b64url = (text) => Buffer.from(text).toString('base64url');
+const http = (service, path) => `http://${HOST}:${PORTS[service]}${path}`;
+
+/** An HS256 platform JWT, minted the way any backend would (node:crypto, no JWT library). */
+function jwt(sub, roles, ttlSeconds = 300) {
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const body = b64url(JSON.stringify({ sub, roles, iat: now, exp: now + ttlSeconds }));
+  const sig = createHmac('sha256', JWT_SECRET).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function postJson(url, token, body) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await withTimeout(fetch(url, { method: 'POST', headers, body: JSON.stringify(body) }), WAIT_MS, `POST ${url}`);
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+async function getJson(url, headers = {}) {
+  const res = await withTimeout(fetch(url, { headers }), WAIT_MS, `GET ${url}`);
+  const text = await res.text();
+  assert(res.ok, `GET ${url} answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Messages received on one socket, in order. next(predicate) takes the first queued or future message that
+ * matches (others stay queued), so unrelated pushes (pings, status events) never break a wait.
+ * decode may be async (Signal decrypts); frames are still queued in arrival order.
+ */
+class Inbox {
+  constructor(ws, name, decode = (frame) => frame) {
+    this.name = name;
+    this.items = [];
+    this.waiters = [];
+    this.closeCode = undefined;
+    let chain = Promise.resolve();
+    ws.on('message', (data, isBinary) => {
+      chain = chain.then(async () => {
+        let item;
+        try {
+          item = await decode(JSON.parse(data.toString('utf8')), isBinary);
+        } catch (e) {
+          item = { undecodable: String(data), error: e.message };
+        }
+        if (VERBOSE) console.log(`  ${this.name} <- ${JSON.stringify(item).slice(0, 300)}`);
+        this.items.push(item);
+        this.flush();
+      });
+    });
+    ws.on('close', (code) => {
+      chain = chain.then(() => {
+        this.closeCode = code;
+        this.flush();
+      });
+    });
+  }
+
+  flush() {
+    for (const waiter of [...this.waiters]) {
+      const index = this.items.findIndex(waiter.predicate);
+      if (index >= 0) {
+        const [item] = this.items.splice(index, 1);
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(item);
+      } else if (this.closeCode !== undefined) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.reject(new Error(`${this.name}: socket closed (${this.closeCode}) while waiting for ${waiter.what}`));
+      }
+    }
+  }
+
+  next(predicate, what, ms = WAIT_MS) {
+    const wait = new Promise((resolve, reject) => {
+      this.waiters.push({ predicate, what, resolve, reject });
+      this.flush();
+    });
+    return withTimeout(wait, ms, `${this.name}: ${what}`).catch((e) => {
+      this.waiters = this.waiters.filter((w) => w.what !== what || w.predicate !== predicate);
+      const recent = this.items.slice(-3).map((i) => JSON.stringify(i).slice(0, 200));
+      throw new Error(`${e.message}${recent.length ? `; last unmatched: ${recent.join(' | ')}` : ''}`);
+    });
+  }
+
+  /** Resolves when nothing matching arrives within ms; fails if something does. */
+  async nothing(predicate, what, ms) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const found = this.items.find(predicate);
+    assert(!found, `${this.name}: unexpected ${what}: ${JSON.stringify(found)}`);
+  }
+}
+
+function openSocket(url, name, decode, protocols) {
+  const ws = new WebSocket(url, protocols);
+  const inbox = new Inbox(ws, name, decode);
+  const opened = new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_, res) => reject(new Error(`${name}: upgrade answered HTTP ${res.statusCode}`)));
+  });
+  return withTimeout(opened, WAIT_MS, `${name} to open ${url}`).then(() => ({ ws, inbox }));
+}
+
+function closeQuietly(ws) {
+  if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. Signal: the browser client's WebCrypto handshake and AES-GCM frames, over ws.
+
+async function signalCheck(step, cleanup) {
+  const keyPair = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const clientPublicKey = b64(await subtle.exportKey('raw', keyPair.publicKey));
+  let aesKey;
+
+  const decode = async (frame) => {
+    if (frame.event !== 'encrypted') return frame;
+    const plain = await subtle.decrypt({ name: 'AES-GCM', iv: unb64(frame.data.iv) }, aesKey, unb64(frame.data.ct));
+    return { ...JSON.parse(new TextDecoder().decode(plain)), wasEncrypted: true };
+  };
+  const encrypt = async (message) => {
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    const ct = await subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, utf8.encode(JSON.stringify(message)));
+    return JSON.stringify({ event: 'encrypted', data: { iv: b64(iv), ct: b64(ct) } });
+  };
+
+  const { ws, inbox } = await openSocket(`ws://${HOST}:${PORTS.signal}/ws`, 'signal', decode);
+  cleanup.push(() => closeQuietly(ws));
+  const userId = `interop-${randomUUID().slice(0, 8)}`;
+  ws.send(JSON.stringify({ event: 'authenticate', data: { type: 'Bearer', token: jwt(userId, ['user']), clientPublicKey } }));
+
+  const connected = await inbox.next((m) => m.event === 'connected', 'connected');
+  const { id, serverPublicKey, salt } = connected.data;
+  assert(connected.data.userId === userId, `connected.userId ${connected.data.userId} != ${userId}`);
+  assert(id && serverPublicKey && salt, `connected lacks id/serverPublicKey/salt: ${JSON.stringify(connected.data)}`);
+  assert(unb64(salt).length === 32, 'salt is not 32 bytes');
+  const serverKey = await subtle.importKey('raw', unb64(serverPublicKey), { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+  const shared = await subtle.deriveBits({ name: 'ECDH', public: serverKey }, keyPair.privateKey, 256);
+  const hkdfKey = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveBits']);
+  const keyBits = await subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: unb64(salt), info: utf8.encode(ECDH_INFO) }, hkdfKey, 256);
+  aesKey = await subtle.importKey('raw', keyBits, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  step('authenticated, AES-256-GCM key derived (ECDH P-256 + HKDF-SHA256)');
+
+  const admin = jwt('interop-admin', ['admin']);
+  const list = await getJson(http('signal', '/v1/api/socket/websocket/clients'), { authorization: `Bearer ${admin}` });
+  const me = list.clients.find((c) => c.id === id);
+  assert(me, `client ${id} not in the REST client list`);
+  assert(me.encrypted === true, 'REST list says the client is not encrypted');
+  for (const room of ['ws-default', 'ws-notifications']) {
+    assert(me.rooms.includes(room), `not auto-joined to ${room}: ${JSON.stringify(me.rooms)}`);
+  }
+  ws.send(JSON.stringify({ event: 'join', data: { rooms: ['ws-test-payment', 'ws-orders'] } }));
+  const forbidden = await inbox.next((m) => m.event === 'error', 'ROOM_FORBIDDEN error for ws-orders');
+  assert(forbidden.data.code === 'ROOM_FORBIDDEN', `expected ROOM_FORBIDDEN, got ${JSON.stringify(forbidden.data)}`);
+  const joined = await inbox.next((m) => m.event === 'join', 'join answer');
+  assert(JSON.stringify(joined.data.rooms) === '["ws-test-payment"]', `join answered ${JSON.stringify(joined.data)}`);
+  step('auto-joined ws-default + ws-notifications; join ws-test-payment granted, ws-orders refused');
+
+  // The server answers in order: an error for the app event would come before the heartbeat answer.
+  ws.send(await encrypt({ event: 'interop.hello', data: { text: 'héllo ✓', n: 1 } }));
+  ws.send(await encrypt({ event: 'heartbeat' }));
+  const beat = await inbox.next((m) => m.event === 'heartbeat' || m.event === 'error', 'answer to an encrypted heartbeat');
+  assert(beat.event === 'heartbeat', `encrypted app event refused: ${JSON.stringify(beat)}`);
+  step('encrypted app event accepted, encrypted heartbeat answered');
+
+  const service = jwt('interop-service', ['service']);
+  const data = { orderId: randomUUID(), amount: '12.50', note: 'ünïcødé' };
+  const sent = await postJson(http('signal', '/v1/api/socket/websocket/clients/rooms/ws-notifications/send'), service,
+    { topic: 'interop.notice', data });
+  assert(sent.status === 200, `room send answered ${sent.status}: ${sent.text}`);
+  assert(sent.json.recipients >= 1, `room send reached ${sent.json.recipients} clients`);
+  const notice = await inbox.next((m) => m.event === 'interop.notice', 'the room message');
+  assert(notice.wasEncrypted, 'room message arrived in plaintext');
+  assert(JSON.stringify(notice.data) === JSON.stringify(data), `room message data ${JSON.stringify(notice.data)}`);
+  const unauthorized = await postJson(http('signal', '/v1/api/socket/websocket/clients/broadcast'), null, { topic: 'x', data: 1 });
+  assert(unauthorized.status === 401, `REST without a token answered ${unauthorized.status}`);
+  step('REST room send (service JWT) received and decrypted; REST without a token → 401');
+
+  ws.send(JSON.stringify({ event: 'heartbeat' }));
+  const plainBeat = await inbox.next((m) => m.event === 'heartbeat', 'heartbeat answer');
+  assert(typeof plainBeat.data?.time === 'string', `heartbeat answer without time: ${JSON.stringify(plainBeat)}`);
+  step('plaintext heartbeat answered');
+
+  ws.send(JSON.stringify({ event: 'interop.plain', data: {} }));
+  const refused = await inbox.next((m) => m.event === 'error', 'ENCRYPTION_REQUIRED');
+  assert(refused.data.code === 'ENCRYPTION_REQUIRED', `plaintext app event answered ${JSON.stringify(refused.data)}`);
+  step('plaintext app event refused with ENCRYPTION_REQUIRED');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. Web Flow: unmodified @stomp/stompjs; the only Node-specific part is handing it the ws WebSocket.
+
+function stompSession(name) {
+  const messages = [];
+  const waiters = [];
+  const client = new StompClient({
+    webSocketFactory: () => new WebSocket(`ws://${HOST}:${PORTS.webflow}/websocket`, client.stompVersions.protocolVersions()),
+    reconnectDelay: 0,
+    heartbeatIncoming: 10000,
+    heartbeatOutgoing: 10000,
+    debug: VERBOSE ? (line) => console.log(`  ${name}: ${line}`) : () => {},
+  });
+  const onMessage = (topic) => (message) => {
+    const item = { topic, destination: message.headers.destination, body: JSON.parse(message.body) };
+    if (VERBOSE) console.log(`  ${name} <- ${JSON.stringify(item)}`);
+    messages.push(item);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(item)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(item);
+      }
+    }
+  };
+  let stompError;
+  const connected = new Promise((resolve, reject) => {
+    client.onConnect = (frame) => {
+      client.subscribe('/user/topic/registration', onMessage('registration'));
+      client.subscribe('/user/topic/authorization', onMessage('authorization'));
+      resolve(frame);
+    };
+    client.onStompError = (frame) => {
+      stompError = frame.headers.message;
+      reject(new Error(`${name}: STOMP ERROR ${frame.headers.message}`));
+    };
+    client.onWebSocketError = () => reject(new Error(`${name}: WebSocket error`));
+  });
+  client.activate();
+  return {
+    client,
+    messages,
+    error: () => stompError,
+    connected: withTimeout(connected, WAIT_MS, `${name} CONNECTED`),
+    next(predicate, what) {
+      const found = messages.find(predicate);
+      if (found) return Promise.resolve(found);
+      return withTimeout(new Promise((resolve) => waiters.push({ predicate, resolve })), WAIT_MS, `${name}: ${what}`);
+    },
+  };
+}
+
+async function webflowCheck(step, cleanup) {
+  const page = stompSession('page');
+  cleanup.push(() => page.client.deactivate());
+  const other = stompSession('other-page');
+  cleanup.push(() => other.client.deactivate());
+  const [frame] = await Promise.all([page.connected, other.connected]);
+  assert(frame.headers.version === '1.2', `negotiated STOMP ${frame.headers.version}`);
+  assert(page.client.webSocket.protocol === 'v12.stomp', `subprotocol ${page.client.webSocket.protocol}`);
+  step('two stompjs sessions connected (STOMP 1.2, v12.stomp), subscribed to both user topics');
+
+  const webSocketId = `interop-${randomUUID()}`;
+  page.client.publish({ destination: '/app/registration', body: JSON.stringify({ webSocketId }) });
+  const reply = await page.next((m) => m.topic === 'registration', 'registration reply');
+  assert(reply.body.webSocketId === webSocketId, `registration reply ${JSON.stringify(reply.body)}`);
+  step('registration answered on /user/topic/registration');
+
+  const service = jwt('interop-bank-core', ['service']);
+  const noRole = await postJson(http('webflow', '/api/authorizations'), jwt('someone', ['user']), { webSocketId, authResult: 'X' });
+  assert(noRole.status === 403, `POST without the service role answered ${noRole.status}`);
+  const posted = await postJson(http('webflow', '/api/authorizations'), service, { webSocketId, authResult: 'CONFIRMED' });
+  assert(posted.status === 200, `POST /api/authorizations answered ${posted.status}: ${posted.text}`);
+  assert(posted.json.delivered === true, `authorization not delivered: ${posted.text}`);
+  const auth = await page.next((m) => m.topic === 'authorization', 'authorization message');
+  assert(auth.body.webSocketId === webSocketId && auth.body.authResult === 'CONFIRMED', `authorization ${JSON.stringify(auth.body)}`);
+  step('POST /api/authorizations (service JWT) delivered on /user/topic/authorization; user JWT → 403');
+
+  // operationId addressing: the page registers sha256(operationId), the service knows only the operationId.
+  const operationId = randomUUID();
+  const derived = createHash('sha256').update(operationId, 'utf8').digest('hex');
+  const queued = await postJson(http('webflow', '/api/authorizations'), service, { operationId, authResult: 'FAILED' });
+  assert(queued.json?.queued === true, `notification before registration not held: ${queued.text}`);
+  other.client.publish({ destination: '/app/registration', body: JSON.stringify({ webSocketId: derived }) });
+  await other.next((m) => m.topic === 'registration' && m.body.webSocketId === derived, 'second registration reply');
+  const held = await other.next((m) => m.topic === 'authorization', 'held authorization');
+  assert(held.body.webSocketId === derived && held.body.authResult === 'FAILED', `held notification ${JSON.stringify(held.body)}`);
+  step('notification sent before registration (by operationId) held and delivered on registration');
+
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const leaked = other.messages.filter((m) => m.topic === 'authorization' && m.body.webSocketId === webSocketId);
+  assert(leaked.length === 0, `the other session saw the page's notification: ${JSON.stringify(leaked)}`);
+  const crossed = page.messages.filter((m) => m.body.webSocketId === derived);
+  assert(crossed.length === 0, `the page saw the other session's messages: ${JSON.stringify(crossed)}`);
+  assert(!page.error() && !other.error(), `STOMP error: ${page.error() ?? other.error()}`);
+  step('no session saw the other session\'s user-topic messages');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Wallet: ethers v6 signTypedData exactly as the seed's buildSignedMessage.
+
+async function buildSignedMessage(signer, domain, messageTypes, type, payload) {
+  const callerAddress = await signer.getAddress();
+  const deadline = Math.floor(Date.now() / 1000) + 300;
+  const payloadHash = ethers.keccak256(ethers.toUtf8Bytes(JSON.stringify(payload)));
+  const messageData = { type, callerAddress, deadline, payloadHash };
+  const sig = await signer.signTypedData(domain, messageTypes, messageData);
+  const { v, r, s } = ethers.Signature.from(sig);
+  const hash = ethers.TypedDataEncoder.hash(domain, messageTypes, messageData);
+  return { type, callerAddress, deadline, payload, signature: { hash, v: v < 27 ? v + 27 : v, r, s } };
+}
+
+async function walletCheck(step, cleanup) {
+  const basic = await getJson(http('wallet', '/basic-data'));
+  const { domain, types, tokens } = basic;
+  assert(domain.name === 'WalletGateway' && domain.version === '1', `domain ${JSON.stringify(domain)}`);
+  assert(tokens.length > 0, '/basic-data lists no tokens');
+  assert(ethers.TypedDataEncoder.hashDomain(domain) === basic.domainSeparator, 'domainSeparator differs from ethers\' hashDomain');
+  assert(basic.webSocketUrl === `ws://${HOST}:${PORTS.wallet}/ws`, `webSocketUrl ${basic.webSocketUrl}`);
+  step(`GET /basic-data: domain chainId ${domain.chainId}, ${tokens.length} tokens, separator matches ethers`);
+
+  const wallet = new ethers.Wallet(WALLET_KEY);
+  const funded = WALLET_FUND.split(',').map((e) => e.split('=')).find(([a]) => a.toLowerCase() === wallet.address.toLowerCase());
+  assert(funded, 'the test wallet is not in INTEROP_WALLET_FUND');
+  const signed = async (type, payload) => JSON.stringify(await buildSignedMessage(wallet, domain, types, type, payload));
+
+  const { ws, inbox } = await openSocket(basic.webSocketUrl, 'wallet');
+  cleanup.push(() => closeQuietly(ws));
+  const domainSeparators = tokens.map((t) => t.domainSeparator);
+  const balanceId = randomUUID();
+  const getBalance = await signed('GET_BALANCE', { requestId: balanceId, domainSeparators });
+  ws.send(getBalance);
+  const result = await inbox.next((m) => m.payload?.requestId === balanceId, 'BALANCE_RESULT');
+  assert(result.type === 'BALANCE_RESULT', `GET_BALANCE answered ${JSON.stringify(result)}`);
+  assert(result.payload.balances.length === tokens.length, `balances ${JSON.stringify(result.payload.balances)}`);
+  result.payload.balances.forEach((b, i) => {
+    assert(b.domainSeparator === domainSeparators[i].toLowerCase(), `balance ${i} is for ${b.domainSeparator}`);
+    assert(b.balance === funded[1], `balance ${b.balance} on ${tokens[i].symbol}, funded ${funded[1]}`);
+  });
+  step(`signed GET_BALANCE → BALANCE_RESULT, ${funded[1]} on every token`);
+
+  const usdc = tokens.find((t) => t.symbol === 'USDC') ?? tokens[0];
+  const subId = randomUUID();
+  ws.send(await signed('SUBSCRIBE_TRANSFERS', { requestId: subId, domainSeparators: [usdc.domainSeparator] }));
+  const subscribed = await inbox.next((m) => m.payload?.requestId === subId, 'SUBSCRIBED');
+  assert(subscribed.type === 'SUBSCRIBED' && subscribed.payload.subscription === 'TRANSFERS', `subscribe answered ${JSON.stringify(subscribed)}`);
+  const to = ethers.Wallet.createRandom().address;
+  const transfer = await postJson(http('wallet', '/api/wallet/transfers'), jwt('interop-ops', ['service']),
+    { from: wallet.address, to, amount: '250', token: usdc.symbol });
+  assert(transfer.status === 200, `POST /api/wallet/transfers answered ${transfer.status}: ${transfer.text}`);
+  const push = await inbox.next((m) => m.type === 'TRANSFER', 'TRANSFER push');
+  const p = push.payload;
+  assert(p.from === wallet.address.toLowerCase() && p.to === to.toLowerCase(), `TRANSFER parties ${JSON.stringify(p)}`);
+  assert(p.amount === '250' && p.domainSeparator === usdc.domainSeparator.toLowerCase(), `TRANSFER ${JSON.stringify(p)}`);
+  assert(p.txHash === transfer.json.txHash, `TRANSFER txHash ${p.txHash} != REST ${transfer.json.txHash}`);
+  step('SUBSCRIBE_TRANSFERS → SUBSCRIBED; REST transfer (service JWT) → TRANSFER push');
+
+  ws.send(getBalance);
+  const replay = await inbox.next((m) => m.type === 'ERROR', 'REPLAYED');
+  assert(replay.payload.errorCode === 'REPLAYED' && replay.payload.requestId === balanceId, `replay answered ${JSON.stringify(replay.payload)}`);
+  const tampered = JSON.parse(await signed('GET_BALANCE', { requestId: randomUUID(), domainSeparators }));
+  tampered.payload.domainSeparators = [usdc.domainSeparator];
+  ws.send(JSON.stringify(tampered));
+  const bad = await inbox.next((m) => m.type === 'ERROR', 'INVALID_SIGNATURE');
+  assert(bad.payload.errorCode === 'INVALID_SIGNATURE', `tampered payload answered ${JSON.stringify(bad.payload)}`);
+  step('replayed envelope → REPLAYED; tampered payload → INVALID_SIGNATURE');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. SecureCall: two ws clients, a whole call, PKD, coturn REST-API credentials.
+
+function checkTurn(iceServers, clientId) {
+  assert(Array.isArray(iceServers) && iceServers.length > 0, `iceServers ${JSON.stringify(iceServers)}`);
+  const turn = iceServers.find((s) => s.username !== undefined);
+  assert(turn, `no TURN entry with credentials in ${JSON.stringify(iceServers)}`);
+  const urls = [].concat(turn.urls);
+  assert(urls.every((u) => /^turns?:/.test(u)), `TURN urls ${JSON.stringify(urls)}`);
+  const [expiry, user] = turn.username.split(':');
+  assert(user === clientId, `TURN username ${turn.username} is not for ${clientId}`);
+  assert(Number(expiry) > Date.now() / 1000, `TURN credential already expired (${expiry})`);
+  const expected = createHmac('sha1', TURN_SECRET).update(turn.username, 'utf8').digest('base64');
+  assert(turn.credential === expected, 'TURN credential is not base64(HMAC-SHA1(secret, username))');
+}
+
+async function securecallCheck(step, cleanup) {
+  const url = `ws://${HOST}:${PORTS.securecall}/signal`;
+  const suffix = randomUUID().slice(0, 8);
+  const aliceId = `alice-${suffix}`;
+  const bobId = `bob-${suffix}`;
+  const alice = await openSocket(url, 'alice');
+  cleanup.push(() => closeQuietly(alice.ws));
+  const bob = await openSocket(url, 'bob');
+  cleanup.push(() => closeQuietly(bob.ws));
+  const send = (who, type, payload) => who.ws.send(JSON.stringify({ type, payload }));
+  const expect = async (who, type, what = type) => {
+    const m = await who.inbox.next((x) => x.type === type || x.type === 'ERROR', what);
+    assert(m.type === type, `${what}: got ${JSON.stringify(m)}`);
+    return m.payload;
+  };
+
+  send(alice, 'REGISTER', { clientId: aliceId });
+  send(bob, 'REGISTER', { clientId: bobId });
+  const aliceReg = await expect(alice, 'REGISTERED');
+  const bobReg = await expect(bob, 'REGISTERED');
+  assert(aliceReg.clientId === aliceId && bobReg.clientId === bobId, 'REGISTERED for the wrong clientId');
+  checkTurn(aliceReg.iceServers, aliceId);
+  checkTurn(bobReg.iceServers, bobId);
+  const thief = await openSocket(url, 'thief');
+  cleanup.push(() => closeQuietly(thief.ws));
+  send(thief, 'REGISTER', { clientId: aliceId });
+  const taken = await thief.inbox.next((m) => m.type === 'ERROR', 'CLIENT_ID_TAKEN');
+  assert(taken.payload.code === 'CLIENT_ID_TAKEN', `second REGISTER answered ${JSON.stringify(taken.payload)}`);
+  step('both REGISTERED; TURN credentials verify as coturn REST-API HMAC-SHA1; taken id refused');
+
+  const sdpOffer = 'v=0\r\no=- 4611 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
+  send(alice, 'CALL_INITIATE', { targetId: bobId, sdpOffer });
+  const initiated = await expect(alice, 'CALL_INITIATED');
+  const incoming = await expect(bob, 'INCOMING_CALL');
+  const { callId } = initiated;
+  assert(incoming.callId === callId && incoming.callerId === aliceId, `INCOMING_CALL ${JSON.stringify(incoming)}`);
+  assert(incoming.sdpOffer === sdpOffer, 'the SDP offer was not relayed byte for byte');
+  checkTurn(incoming.iceServers, bobId);
+  const sdpAnswer = { type: 'answer', sdp: 'v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' };
+  send(bob, 'CALL_ACCEPT', { callId, sdpAnswer });
+  const accepted = await expect(alice, 'CALL_ACCEPTED');
+  assert(accepted.callId === callId && JSON.stringify(accepted.sdpAnswer) === JSON.stringify(sdpAnswer), `CALL_ACCEPTED ${JSON.stringify(accepted)}`);
+  step('CALL_INITIATE → CALL_INITIATED + INCOMING_CALL (offer intact, callee TURN creds); CALL_ACCEPT → CALL_ACCEPTED');
+
+  const aliceCandidate = 'candidate:1 1 udp 2122260223 192.168.1.5 54321 typ host';
+  const bobCandidate = { candidate: 'candidate:2 1 udp 2122260223 192.168.1.6 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+  send(alice, 'ICE_CANDIDATE', { callId, candidate: aliceCandidate });
+  send(bob, 'ICE_CANDIDATE', { callId, candidate: bobCandidate });
+  const atBob = await expect(bob, 'ICE_CANDIDATE');
+  const atAlice = await expect(alice, 'ICE_CANDIDATE');
+  assert(atBob.candidate === aliceCandidate, `bob got candidate ${JSON.stringify(atBob)}`);
+  assert(JSON.stringify(atAlice.candidate) === JSON.stringify(bobCandidate), `alice got candidate ${JSON.stringify(atAlice)}`);
+  send(alice, 'CALL_END', { callId });
+  const ended = await expect(bob, 'CALL_ENDED');
+  assert(ended.callId === callId && ended.reason === 'hangup', `CALL_ENDED ${JSON.stringify(ended)}`);
+  send(bob, 'ICE_CANDIDATE', { callId, candidate: aliceCandidate });
+  const gone = await bob.inbox.next((m) => m.type === 'ERROR', 'CALL_NOT_FOUND');
+  assert(gone.payload.code === 'CALL_NOT_FOUND', `candidate after the end answered ${JSON.stringify(gone.payload)}`);
+  step('ICE candidates relayed both ways (string and object); CALL_END → CALL_ENDED hangup; ended call → CALL_NOT_FOUND');
+
+  const pkdKey = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const publicKey = b64(await subtle.exportKey('spki', pkdKey.publicKey));
+  send(alice, 'PKD_REGISTER', { clientId: aliceId, publicKey });
+  const stored = await expect(alice, 'PKD_RESULT', 'PKD_REGISTER confirmation');
+  assert(stored.clientId === aliceId && stored.publicKey === publicKey, `PKD_REGISTER answered ${JSON.stringify(stored)}`);
+  send(bob, 'PKD_LOOKUP', { clientId: aliceId });
+  const found = await expect(bob, 'PKD_RESULT', 'PKD_LOOKUP result');
+  assert(found.clientId === aliceId && found.publicKey === publicKey, `PKD_LOOKUP answered ${JSON.stringify(found)}`);
+  send(bob, 'PKD_LOOKUP', { clientId: `nobody-${suffix}` });
+  const missing = await bob.inbox.next((m) => m.type === 'ERROR', 'KEY_NOT_FOUND');
+  assert(missing.payload.code === 'KEY_NOT_FOUND', `lookup of an unknown id answered ${JSON.stringify(missing.payload)}`);
+  send(bob, 'PKD_REGISTER', { clientId: aliceId, publicKey: 'x' });
+  const notOwn = await bob.inbox.next((m) => m.type === 'ERROR', 'INVALID_CLIENT_ID');
+  assert(notOwn.payload.code === 'INVALID_CLIENT_ID', `PKD_REGISTER for another id answered ${JSON.stringify(notOwn.payload)}`);
+  step('PKD_REGISTER (WebCrypto SPKI) → PKD_RESULT; lookup by the peer; unknown → KEY_NOT_FOUND; foreign id refused');
+
+  send(alice, 'PING', { t: 42 });
+  const pong = await expect(alice, 'PONG');
+  assert(pong.t === 42, `PONG payload ${JSON.stringify(pong)}`);
+  send(alice, 'TURN_CREDENTIALS', {});
+  const fresh = await expect(alice, 'TURN_CREDENTIALS');
+  checkTurn(fresh.iceServers, aliceId);
+  step('PING → PONG with its payload; TURN_CREDENTIALS → fresh valid credentials');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. Fingerprint: API key auth, device subscription, a simulated scan to its end, ping/pong.
+
+async function fingerprintCheck(step, cleanup) {
+  const devices = await getJson(http('fingerprint', '/api/devices'), { 'x-api-key': FINGERPRINT_KEY });
+  assert(devices.devices.some((d) => d.id === DEVICE_ID), `${DEVICE_ID} not in GET /api/devices: ${JSON.stringify(devices)}`);
+  step(`GET /api/devices (X-API-Key) lists ${DEVICE_ID}`);
+
+  const { ws, inbox } = await openSocket(`ws://${HOST}:${PORTS.fingerprint}/`, 'fingerprint');
+  cleanup.push(() => closeQuietly(ws));
+  ws.send(JSON.stringify({ type: 'auth', apiKey: FINGERPRINT_KEY }));
+  const auth = await inbox.next((m) => m.type?.startsWith('auth:'), 'auth answer');
+  assert(auth.type === 'auth:success', `auth answered ${JSON.stringify(auth)}`);
+  assert(auth.permissions.includes('device:read') && auth.permissions.includes('fingerprint:scan'), `permissions ${auth.permissions}`);
+  const status = await inbox.next((m) => m.type === 'service:status', 'service:status');
+  assert(status.status === 'running', `service:status ${JSON.stringify(status)}`);
+  ws.send(JSON.stringify({ type: 'subscribe', deviceId: DEVICE_ID }));
+  const sub = await inbox.next((m) => m.type?.startsWith('subscribe:'), 'subscribe answer');
+  assert(sub.type === 'subscribe:success' && sub.deviceId === DEVICE_ID, `subscribe answered ${JSON.stringify(sub)}`);
+  step(`auth:success + service:status running; subscribed to ${DEVICE_ID}`);
+
+  ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID, options: { timeout: 10000, qualityThreshold: 50 } }));
+  const started = await inbox.next((m) => m.type === 'scan:started' || m.type === 'scan:error', 'scan:started');
+  assert(started.type === 'scan:started' && started.deviceId === DEVICE_ID, `scan:start answered ${JSON.stringify(started)}`);
+  const { scanId } = started;
+  ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID }));
+  const busy = await inbox.next((m) => m.type === 'scan:error' && m.code === 1002, 'scan:error 1002 busy');
+  assert(busy.retryable === true, `busy error ${JSON.stringify(busy)}`);
+  const endTypes = ['scan:complete', 'scan:error', 'scan:timeout', 'scan:stopped'];
+  const end = await inbox.next((m) => m.scanId === scanId && endTypes.includes(m.type), 'the end of the scan', 15000);
+  if (end.type === 'scan:complete') {
+    assert(typeof end.template === 'string' && end.template.length > 0, 'scan:complete without a template');
+    assert(end.quality >= 50 && end.quality <= 100, `quality ${end.quality}`);
+    assert(inbox.items.some((m) => m.type === 'fingerprint:detected' && m.scanId === scanId), 'no fingerprint:detected before scan:complete');
+  } else {
+    // The simulated reader may be configured to fail; the outcome must still be one of the seed's.
+    assert(end.type !== 'scan:stopped', 'scan stopped by nobody');
+  }
+  step(`scan:start → scan:started, second start → 1002 busy, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}`);
+
+  ws.send(JSON.stringify({ type: 'ping' }));
+  const pong = await inbox.next((m) => m.type === 'pong', 'pong');
+  assert(typeof pong.timestamp === 'string', `pong ${JSON.stringify(pong)}`);
+  ws.send(JSON.stringify({ type: 'pong' }));
+  const scan = await getJson(http('fingerprint', `/api/scans/${scanId}`), { 'x-api-key': FINGERPRINT_KEY });
+  assert(scan.scanId === scanId && scan.status === end.type.replace('scan:', ''), `GET /api/scans/${scanId}: ${JSON.stringify(scan)}`);
+  step('ping → pong; GET /api/scans/{id} agrees with the WebSocket outcome');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const checks = [
+  ['signal', signalCheck],
+  ['webflow', webflowCheck],
+  ['wallet', walletCheck],
+  ['securecall', securecallCheck],
+  ['fingerprint', fingerprintCheck],
+];
+
+// A client that fails after its check has already failed on something else must not end the run.
+process.on('unhandledRejection', (e) => {
+  if (VERBOSE) console.log(`  (late failure ignored: ${e?.message ?? e})`);
+});
+
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !checks.some(([known]) => known === name));
+if (unknown.length) {
+  console.error(`interop: unknown check ${unknown.join(', ')} (known: ${checks.map(([n]) => n).join(', ')})`);
+  process.exit(2);
+}
+const watchdog = setTimeout(() => {
+  console.log(`FAIL interop: the run exceeded ${RUN_MS / 1000} s`);
+  process.exit(1);
+}, RUN_MS);
+
+let passed = 0;
+let failed = 0;
+for (const [name, check] of checks) {
+  if (only.length && !only.includes(name)) continue;
+  const started = Date.now();
+  const steps = [];
+  const cleanup = [];
+  const step = (text) => {
+    steps.push(text);
+    if (VERBOSE) console.log(`  ok ${name}: ${text}`);
+  };
+  try {
+    await withTimeout(check(step, cleanup), CHECK_MS, `the ${name} check`);
+    passed++;
+    console.log(`PASS ${name} (${steps.length} steps, ${Date.now() - started} ms): ${steps.join('; ')}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name} after ${steps.length} steps (${steps.at(-1) ?? 'none'}): ${e.message}`);
+  } finally {
+    for (const close of cleanup) {
+      try {
+        await close();
+      } catch {
+        // a socket that is already gone needs no closing
+      }
+    }
+  }
+}
+clearTimeout(watchdog);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -30,6 +30,7 @@ const WALLET_KEY = env('INTEROP_WALLET_KEY');
 const WALLET_FUND = env('INTEROP_WALLET_FUND');
 const FINGERPRINT_KEY = env('INTEROP_FINGERPRINT_KEY');
 const DEVICE_ID = env('INTEROP_FINGERPRINT_DEVICE', 'device-001');
+const STOMP_HEARTBEAT_MS = Number(env('INTEROP_STOMP_HEARTBEAT_MS', '10000'));
 const VERBOSE = process.env.INTEROP_VERBOSE === '1';
 
 const WAIT_MS = 5000; // any single expected answer
@@ -170,9 +171,10 @@ function closeQuietly(ws) {
 // ---------------------------------------------------------------------------------------------------------
 // 1. Signal: the browser client's WebCrypto handshake and AES-GCM frames, over ws.
 
-async function signalCheck(step, cleanup) {
+/** Opens a Signal connection and completes the handshake as the browser client does; keyFormat raw or spki. */
+async function signalConnect(name, userId, roles, cleanup, keyFormat = 'raw') {
   const keyPair = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
-  const clientPublicKey = b64(await subtle.exportKey('raw', keyPair.publicKey));
+  const clientPublicKey = b64(await subtle.exportKey(keyFormat, keyPair.publicKey));
   let aesKey;
 
   const decode = async (frame) => {
@@ -186,10 +188,9 @@ async function signalCheck(step, cleanup) {
     return JSON.stringify({ event: 'encrypted', data: { iv: b64(iv), ct: b64(ct) } });
   };
 
-  const { ws, inbox } = await openSocket(`ws://${HOST}:${PORTS.signal}/ws`, 'signal', decode);
+  const { ws, inbox } = await openSocket(`ws://${HOST}:${PORTS.signal}/ws`, name, decode);
   cleanup.push(() => closeQuietly(ws));
-  const userId = `interop-${randomUUID().slice(0, 8)}`;
-  ws.send(JSON.stringify({ event: 'authenticate', data: { type: 'Bearer', token: jwt(userId, ['user']), clientPublicKey } }));
+  ws.send(JSON.stringify({ event: 'authenticate', data: { type: 'Bearer', token: jwt(userId, roles), clientPublicKey } }));
 
   const connected = await inbox.next((m) => m.event === 'connected', 'connected');
   const { id, serverPublicKey, salt } = connected.data;
@@ -202,6 +203,12 @@ async function signalCheck(step, cleanup) {
   const keyBits = await subtle.deriveBits(
     { name: 'HKDF', hash: 'SHA-256', salt: unb64(salt), info: utf8.encode(ECDH_INFO) }, hkdfKey, 256);
   aesKey = await subtle.importKey('raw', keyBits, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  return { ws, inbox, id, encrypt };
+}
+
+async function signalCheck(step, cleanup) {
+  const userId = `interop-${randomUUID().slice(0, 8)}`;
+  const { ws, inbox, id, encrypt } = await signalConnect('signal', userId, ['user'], cleanup);
   step('authenticated, AES-256-GCM key derived (ECDH P-256 + HKDF-SHA256)');
 
   const admin = jwt('interop-admin', ['admin']);
@@ -248,6 +255,23 @@ async function signalCheck(step, cleanup) {
   const refused = await inbox.next((m) => m.event === 'error', 'ENCRYPTION_REQUIRED');
   assert(refused.data.code === 'ENCRYPTION_REQUIRED', `plaintext app event answered ${JSON.stringify(refused.data)}`);
   step('plaintext app event refused with ENCRYPTION_REQUIRED');
+
+  const pos = await signalConnect('signal-pos', `interop-pos-${randomUUID().slice(0, 8)}`, ['pos'], cleanup, 'spki');
+  const direct = { orderId: randomUUID() };
+  const toOne = await postJson(http('signal', `/v1/api/socket/websocket/clients/${pos.id}/send`), service,
+    { topic: 'order.ready', data: direct });
+  assert(toOne.status === 200 && toOne.json.recipients === 1, `client send answered ${toOne.status}: ${toOne.text}`);
+  const got = await pos.inbox.next((m) => m.event === 'order.ready', 'the client message');
+  assert(got.wasEncrypted && got.data.orderId === direct.orderId, `client message ${JSON.stringify(got)}`);
+  const everyone = await postJson(http('signal', '/v1/api/socket/websocket/clients/broadcast'), service,
+    { topic: 'interop.broadcast', data: { n: 7 } });
+  assert(everyone.status === 200 && everyone.json.recipients >= 2, `broadcast answered ${everyone.status}: ${everyone.text}`);
+  for (const client of [inbox, pos.inbox]) {
+    const b = await client.next((m) => m.event === 'interop.broadcast', 'the broadcast');
+    assert(b.wasEncrypted && b.data.n === 7, `broadcast ${JSON.stringify(b)}`);
+  }
+  assert(!inbox.items.some((m) => m.event === 'order.ready'), 'the client send reached another client');
+  step('second client (SPKI key, role pos): REST client send reaches only it; broadcast reaches both, each under its own key');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -256,13 +280,21 @@ async function signalCheck(step, cleanup) {
 function stompSession(name) {
   const messages = [];
   const waiters = [];
+  const heartbeats = { in: 0, out: 0, lost: false };
   const client = new StompClient({
     webSocketFactory: () => new WebSocket(`ws://${HOST}:${PORTS.webflow}/websocket`, client.stompVersions.protocolVersions()),
     reconnectDelay: 0,
-    heartbeatIncoming: 10000,
-    heartbeatOutgoing: 10000,
-    debug: VERBOSE ? (line) => console.log(`  ${name}: ${line}`) : () => {},
+    heartbeatIncoming: STOMP_HEARTBEAT_MS,
+    heartbeatOutgoing: STOMP_HEARTBEAT_MS,
+    debug: (line) => {
+      if (line === '<<< PONG') heartbeats.in++;
+      if (line === '>>> PING') heartbeats.out++;
+      if (VERBOSE) console.log(`  ${name}: ${line}`);
+    },
   });
+  client.onHeartbeatLost = () => {
+    heartbeats.lost = true;
+  };
   const onMessage = (topic) => (message) => {
     const item = { topic, destination: message.headers.destination, body: JSON.parse(message.body) };
     if (VERBOSE) console.log(`  ${name} <- ${JSON.stringify(item)}`);
@@ -291,6 +323,7 @@ function stompSession(name) {
   return {
     client,
     messages,
+    heartbeats,
     error: () => stompError,
     connected: withTimeout(connected, WAIT_MS, `${name} CONNECTED`),
     next(predicate, what) {
@@ -338,13 +371,22 @@ async function webflowCheck(step, cleanup) {
   assert(held.body.webSocketId === derived && held.body.authResult === 'FAILED', `held notification ${JSON.stringify(held.body)}`);
   step('notification sent before registration (by operationId) held and delivered on registration');
 
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // Quiet time for a leak to show up, long enough for several heart-beats both ways when they are short.
+  const quietMs = Math.max(1000, Math.min(5 * STOMP_HEARTBEAT_MS, 5000));
+  await new Promise((resolve) => setTimeout(resolve, quietMs));
   const leaked = other.messages.filter((m) => m.topic === 'authorization' && m.body.webSocketId === webSocketId);
   assert(leaked.length === 0, `the other session saw the page's notification: ${JSON.stringify(leaked)}`);
   const crossed = page.messages.filter((m) => m.body.webSocketId === derived);
   assert(crossed.length === 0, `the page saw the other session's messages: ${JSON.stringify(crossed)}`);
   assert(!page.error() && !other.error(), `STOMP error: ${page.error() ?? other.error()}`);
   step('no session saw the other session\'s user-topic messages');
+
+  if (5 * STOMP_HEARTBEAT_MS <= quietMs) {
+    const hb = page.heartbeats;
+    assert(!hb.lost && page.client.connected, `heart-beat lost (in ${hb.in}, out ${hb.out})`);
+    assert(hb.in >= 3 && hb.out >= 3, `too few heart-beats in ${quietMs} ms at ${STOMP_HEARTBEAT_MS} ms: in ${hb.in}, out ${hb.out}`);
+    step(`STOMP heart-beats at ${STOMP_HEARTBEAT_MS} ms both ways for ${quietMs} ms (in ${hb.in}, out ${hb.out}), session kept`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -378,7 +420,8 @@ async function walletCheck(step, cleanup) {
   const { ws, inbox } = await openSocket(basic.webSocketUrl, 'wallet');
   cleanup.push(() => closeQuietly(ws));
   const domainSeparators = tokens.map((t) => t.domainSeparator);
-  const balanceId = randomUUID();
+  // Quotes, a backslash and non-ASCII: the server must hash the payload text exactly as JSON.stringify wrote it.
+  const balanceId = `bal-"ü✓\\-${randomUUID()}`;
   const getBalance = await signed('GET_BALANCE', { requestId: balanceId, domainSeparators });
   ws.send(getBalance);
   const result = await inbox.next((m) => m.payload?.requestId === balanceId, 'BALANCE_RESULT');
@@ -391,10 +434,12 @@ async function walletCheck(step, cleanup) {
   step(`signed GET_BALANCE → BALANCE_RESULT, ${funded[1]} on every token`);
 
   const usdc = tokens.find((t) => t.symbol === 'USDC') ?? tokens[0];
-  const subId = randomUUID();
-  ws.send(await signed('SUBSCRIBE_TRANSFERS', { requestId: subId, domainSeparators: [usdc.domainSeparator] }));
-  const subscribed = await inbox.next((m) => m.payload?.requestId === subId, 'SUBSCRIBED');
-  assert(subscribed.type === 'SUBSCRIBED' && subscribed.payload.subscription === 'TRANSFERS', `subscribe answered ${JSON.stringify(subscribed)}`);
+  for (const kind of ['TRANSFERS', 'BALANCE']) {
+    const subId = randomUUID();
+    ws.send(await signed(`SUBSCRIBE_${kind}`, { requestId: subId, domainSeparators: [usdc.domainSeparator] }));
+    const subscribed = await inbox.next((m) => m.payload?.requestId === subId, `SUBSCRIBED ${kind}`);
+    assert(subscribed.type === 'SUBSCRIBED' && subscribed.payload.subscription === kind, `subscribe answered ${JSON.stringify(subscribed)}`);
+  }
   const to = ethers.Wallet.createRandom().address;
   const transfer = await postJson(http('wallet', '/api/wallet/transfers'), jwt('interop-ops', ['service']),
     { from: wallet.address, to, amount: '250', token: usdc.symbol });
@@ -404,7 +449,11 @@ async function walletCheck(step, cleanup) {
   assert(p.from === wallet.address.toLowerCase() && p.to === to.toLowerCase(), `TRANSFER parties ${JSON.stringify(p)}`);
   assert(p.amount === '250' && p.domainSeparator === usdc.domainSeparator.toLowerCase(), `TRANSFER ${JSON.stringify(p)}`);
   assert(p.txHash === transfer.json.txHash, `TRANSFER txHash ${p.txHash} != REST ${transfer.json.txHash}`);
-  step('SUBSCRIBE_TRANSFERS → SUBSCRIBED; REST transfer (service JWT) → TRANSFER push');
+  const update = await inbox.next((m) => m.type === 'BALANCE_UPDATE', 'BALANCE_UPDATE push');
+  const left = (BigInt(funded[1]) - 250n).toString();
+  assert(update.payload.address === wallet.address.toLowerCase() && update.payload.balance === left
+    && update.payload.domainSeparator === usdc.domainSeparator.toLowerCase(), `BALANCE_UPDATE ${JSON.stringify(update.payload)}`);
+  step(`SUBSCRIBE_TRANSFERS/BALANCE → SUBSCRIBED; REST transfer (service JWT) → TRANSFER and BALANCE_UPDATE (${left}) pushes`);
 
   ws.send(getBalance);
   const replay = await inbox.next((m) => m.type === 'ERROR', 'REPLAYED');
@@ -539,6 +588,13 @@ async function fingerprintCheck(step, cleanup) {
   assert(sub.type === 'subscribe:success' && sub.deviceId === DEVICE_ID, `subscribe answered ${JSON.stringify(sub)}`);
   step(`auth:success + service:status running; subscribed to ${DEVICE_ID}`);
 
+  const admin = await openSocket(`ws://${HOST}:${PORTS.fingerprint}/ws`, 'fingerprint-admin');
+  cleanup.push(() => closeQuietly(admin.ws));
+  admin.ws.send(JSON.stringify({ type: 'auth', token: jwt('interop-admin', ['admin']) }));
+  const adminAuth = await admin.inbox.next((m) => m.type?.startsWith('auth:'), 'admin auth answer');
+  assert(adminAuth.type === 'auth:success' && adminAuth.permissions.includes('admin'), `admin auth answered ${JSON.stringify(adminAuth)}`);
+  step('admin JWT on /ws → auth:success with admin');
+
   ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID, options: { timeout: 10000, qualityThreshold: 50 } }));
   const started = await inbox.next((m) => m.type === 'scan:started' || m.type === 'scan:error', 'scan:started');
   assert(started.type === 'scan:started' && started.deviceId === DEVICE_ID, `scan:start answered ${JSON.stringify(started)}`);
@@ -556,7 +612,10 @@ async function fingerprintCheck(step, cleanup) {
     // The simulated reader may be configured to fail; the outcome must still be one of the seed's.
     assert(end.type !== 'scan:stopped', 'scan stopped by nobody');
   }
-  step(`scan:start → scan:started, second start → 1002 busy, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}`);
+  const seen = await admin.inbox.next((m) => m.scanId === scanId && m.type === end.type, 'the scan end at the admin');
+  assert(seen.type === end.type, 'admin saw another outcome');
+  await admin.inbox.next((m) => m.type === 'log:entry', 'a log:entry at the admin');
+  step(`scan:start → scan:started, second start → 1002 busy, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}; the admin saw it unsubscribed, and log:entry`);
 
   ws.send(JSON.stringify({ type: 'ping' }));
   const pong = await inbox.next((m) => m.type === 'pong', 'pong');

@@ -30,6 +30,7 @@ const WALLET_KEY = env('INTEROP_WALLET_KEY');
 const WALLET_FUND = env('INTEROP_WALLET_FUND');
 const FINGERPRINT_KEY = env('INTEROP_FINGERPRINT_KEY');
 const DEVICE_ID = env('INTEROP_FINGERPRINT_DEVICE', 'device-001');
+const FINGERPRINT_HEARTBEAT_MS = Number(env('INTEROP_FINGERPRINT_HEARTBEAT_MS', '30000'));
 const STOMP_HEARTBEAT_MS = Number(env('INTEROP_STOMP_HEARTBEAT_MS', '10000'));
 const VERBOSE = process.env.INTEROP_VERBOSE === '1';
 
@@ -66,9 +67,10 @@ function withTimeout(promise, ms, what) {
 }
 
 async function postJson(url, token, body) {
-  const headers = { 'content-type': 'application/json' };
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await withTimeout(fetch(url, { method: 'POST', headers, body: JSON.stringify(body) }), WAIT_MS, `POST ${url}`);
+  const init = { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) };
+  const res = await withTimeout(fetch(url, init), WAIT_MS, `POST ${url}`);
   const text = await res.text();
   let json;
   try {
@@ -143,6 +145,15 @@ class Inbox {
       const recent = this.items.slice(-3).map((i) => JSON.stringify(i).slice(0, 200));
       throw new Error(`${e.message}${recent.length ? `; last unmatched: ${recent.join(' | ')}` : ''}`);
     });
+  }
+
+  /** The close code, once the socket has closed. */
+  closed(what, ms = WAIT_MS) {
+    const wait = new Promise((resolve) => {
+      const poll = () => (this.closeCode !== undefined ? resolve(this.closeCode) : setTimeout(poll, 20));
+      poll();
+    });
+    return withTimeout(wait, ms, `${this.name}: ${what}`);
   }
 
   /** Resolves when nothing matching arrives within ms; fails if something does. */
@@ -272,6 +283,14 @@ async function signalCheck(step, cleanup) {
   }
   assert(!inbox.items.some((m) => m.event === 'order.ready'), 'the client send reached another client');
   step('second client (SPKI key, role pos): REST client send reaches only it; broadcast reaches both, each under its own key');
+
+  const status = await getJson(http('signal', '/v1/api/socket/websocket/clients/status'));
+  assert(status.isReady === true && status.clientCount >= 2, `status ${JSON.stringify(status)}`);
+  const kicked = await postJson(http('signal', `/v1/api/socket/websocket/clients/${pos.id}/disconnect`), service);
+  assert(kicked.status === 200 && kicked.json.disconnected === true, `disconnect answered ${kicked.status}: ${kicked.text}`);
+  const code = await pos.inbox.closed('close 4010');
+  assert(code === 4010, `REST disconnect closed the socket with ${code}`);
+  step('GET /status (no auth) ready; REST disconnect closes that client with 4010');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -565,6 +584,30 @@ async function securecallCheck(step, cleanup) {
   const fresh = await expect(alice, 'TURN_CREDENTIALS');
   checkTurn(fresh.iceServers, aliceId);
   step('PING → PONG with its payload; TURN_CREDENTIALS → fresh valid credentials');
+
+  send(bob, 'CALL_INITIATE', { targetId: aliceId, sdpOffer, callId: `reject-${suffix}` });
+  await expect(bob, 'CALL_INITIATED', 'CALL_INITIATED (bob calls alice)');
+  const ring = await expect(alice, 'INCOMING_CALL', 'INCOMING_CALL at alice');
+  assert(ring.callId === `reject-${suffix}` && ring.callerId === bobId, `INCOMING_CALL ${JSON.stringify(ring)}`);
+  send(bob, 'CALL_ACCEPT', { callId: ring.callId, sdpAnswer: 'x' });
+  const notCallee = await bob.inbox.next((m) => m.type === 'ERROR', 'NOT_A_PARTICIPANT');
+  assert(notCallee.payload.code === 'NOT_A_PARTICIPANT', `caller accepting its own call answered ${JSON.stringify(notCallee.payload)}`);
+  send(alice, 'CALL_REJECT', { callId: ring.callId });
+  const rejected = await expect(bob, 'CALL_REJECTED');
+  assert(rejected.callId === ring.callId, `CALL_REJECTED ${JSON.stringify(rejected)}`);
+
+  send(alice, 'CALL_INITIATE', { targetId: bobId, sdpOffer });
+  const third = await expect(alice, 'CALL_INITIATED', 'CALL_INITIATED (third call)');
+  await expect(bob, 'INCOMING_CALL', 'INCOMING_CALL (third call)');
+  send(bob, 'CALL_ACCEPT', { callId: third.callId, sdpAnswer });
+  await expect(alice, 'CALL_ACCEPTED', 'CALL_ACCEPTED (third call)');
+  bob.ws.close(1000);
+  const dropped = await expect(alice, 'CALL_ENDED', 'CALL_ENDED after bob left');
+  assert(dropped.callId === third.callId && dropped.reason === 'disconnected', `CALL_ENDED ${JSON.stringify(dropped)}`);
+  send(alice, 'CALL_INITIATE', { targetId: bobId, sdpOffer });
+  const offline = await alice.inbox.next((m) => m.type === 'ERROR', 'TARGET_OFFLINE');
+  assert(offline.payload.code === 'TARGET_OFFLINE', `calling a gone client answered ${JSON.stringify(offline.payload)}`);
+  step('caller cannot accept its own call; CALL_REJECT → CALL_REJECTED; callee drops → CALL_ENDED disconnected; then TARGET_OFFLINE');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -620,10 +663,16 @@ async function fingerprintCheck(step, cleanup) {
   ws.send(JSON.stringify({ type: 'ping' }));
   const pong = await inbox.next((m) => m.type === 'pong', 'pong');
   assert(typeof pong.timestamp === 'string', `pong ${JSON.stringify(pong)}`);
-  ws.send(JSON.stringify({ type: 'pong' }));
+  let serverPing = '';
+  if (FINGERPRINT_HEARTBEAT_MS <= 2000) {
+    const ping = await inbox.next((m) => m.type === 'ping', 'the server\'s ping', 3 * FINGERPRINT_HEARTBEAT_MS);
+    assert(typeof ping.timestamp === 'string', `server ping ${JSON.stringify(ping)}`);
+    ws.send(JSON.stringify({ type: 'pong' })); // as the seed's client answers
+    serverPing = '; server ping answered with pong';
+  }
   const scan = await getJson(http('fingerprint', `/api/scans/${scanId}`), { 'x-api-key': FINGERPRINT_KEY });
   assert(scan.scanId === scanId && scan.status === end.type.replace('scan:', ''), `GET /api/scans/${scanId}: ${JSON.stringify(scan)}`);
-  step('ping → pong; GET /api/scans/{id} agrees with the WebSocket outcome');
+  step(`ping → pong${serverPing}; GET /api/scans/{id} agrees with the WebSocket outcome`);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -314,6 +314,10 @@ function stompSession(name) {
   client.onHeartbeatLost = () => {
     heartbeats.lost = true;
   };
+  let closeCode;
+  client.onWebSocketClose = (event) => {
+    closeCode = event.code;
+  };
   const onMessage = (topic) => (message) => {
     const item = { topic, destination: message.headers.destination, body: JSON.parse(message.body) };
     if (VERBOSE) console.log(`  ${name} <- ${JSON.stringify(item)}`);
@@ -344,6 +348,7 @@ function stompSession(name) {
     messages,
     heartbeats,
     error: () => stompError,
+    closeCode: () => closeCode,
     connected: withTimeout(connected, WAIT_MS, `${name} CONNECTED`),
     next(predicate, what) {
       const found = messages.find(predicate);
@@ -405,6 +410,36 @@ async function webflowCheck(step, cleanup) {
     assert(!hb.lost && page.client.connected, `heart-beat lost (in ${hb.in}, out ${hb.out})`);
     assert(hb.in >= 3 && hb.out >= 3, `too few heart-beats in ${quietMs} ms at ${STOMP_HEARTBEAT_MS} ms: in ${hb.in}, out ${hb.out}`);
     step(`STOMP heart-beats at ${STOMP_HEARTBEAT_MS} ms both ways for ${quietMs} ms (in ${hb.in}, out ${hb.out}), session kept`);
+  }
+
+  const intruder = stompSession('intruder');
+  cleanup.push(() => intruder.client.deactivate());
+  await intruder.connected;
+  intruder.client.publish({ destination: '/topic/authorization', body: JSON.stringify({ webSocketId, authResult: 'FAKE' }) });
+  await until(() => intruder.closeCode() !== undefined, 'the intruder\'s socket to close');
+  assert(intruder.error() === 'SEND to this destination is not allowed', `forbidden SEND got ERROR ${intruder.error()}`);
+  const again = await postJson(http('webflow', '/api/authorizations'), service, { webSocketId, authResult: 'CONFIRMED' });
+  assert(again.json?.delivered === true, `after the intruder: ${again.text}`);
+  const second = await page.next((m) => m.topic === 'authorization' && m !== auth, 'second authorization message');
+  assert(second.body.authResult === 'CONFIRMED' && !page.messages.some((m) => m.body.authResult === 'FAKE'), 'page saw the forbidden SEND');
+  step('a SEND to another destination gets ERROR and closes only that session; the page still gets its notifications');
+
+  await page.client.deactivate();
+  let answer;
+  await until(async () => {
+    answer = await postJson(http('webflow', '/api/authorizations'), service, { webSocketId, authResult: 'LATE' });
+    return answer.json?.delivered === false;
+  }, 'the page\'s registration to be removed');
+  assert(answer.json.queued === true, `after DISCONNECT: ${answer.text}`);
+  step('after stompjs deactivate (DISCONNECT) the registration is gone: a new notification is held, not delivered');
+}
+
+/** Polls condition (may be async) every 100 ms until it is true; bounded. */
+async function until(condition, what, ms = WAIT_MS) {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -482,7 +517,16 @@ async function walletCheck(step, cleanup) {
   ws.send(JSON.stringify(tampered));
   const bad = await inbox.next((m) => m.type === 'ERROR', 'INVALID_SIGNATURE');
   assert(bad.payload.errorCode === 'INVALID_SIGNATURE', `tampered payload answered ${JSON.stringify(bad.payload)}`);
-  step('replayed envelope → REPLAYED; tampered payload → INVALID_SIGNATURE');
+  const parity = JSON.parse(await signed('GET_BALANCE', { requestId: randomUUID(), domainSeparators: [usdc.domainSeparator] }));
+  parity.signature.v -= 27; // yParity form (0/1), as viem and raw secp256k1 libraries give it
+  ws.send(JSON.stringify(parity));
+  const parityAnswer = await inbox.next((m) => m.payload?.requestId === parity.payload.requestId, 'answer to v as 0/1');
+  assert(parityAnswer.type === 'BALANCE_RESULT', `v ${parity.signature.v} answered ${JSON.stringify(parityAnswer)}`);
+  const other = ethers.Wallet.createRandom();
+  ws.send(JSON.stringify(await buildSignedMessage(other, domain, types, 'GET_BALANCE', { requestId: randomUUID() })));
+  const mismatch = await inbox.next((m) => m.type === 'ERROR', 'ADDRESS_MISMATCH');
+  assert(mismatch.payload.errorCode === 'ADDRESS_MISMATCH', `another signer answered ${JSON.stringify(mismatch.payload)}`);
+  step('replayed envelope → REPLAYED; tampered payload → INVALID_SIGNATURE; v as 0/1 accepted; another signer → ADDRESS_MISMATCH');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -659,6 +703,19 @@ async function fingerprintCheck(step, cleanup) {
   assert(seen.type === end.type, 'admin saw another outcome');
   await admin.inbox.next((m) => m.type === 'log:entry', 'a log:entry at the admin');
   step(`scan:start → scan:started, second start → 1002 busy, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}; the admin saw it unsubscribed, and log:entry`);
+
+  ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID, options: {} }));
+  const second = await inbox.next((m) => m.type === 'scan:started' || m.type === 'scan:error', 'second scan:started');
+  assert(second.type === 'scan:started', `second scan:start answered ${JSON.stringify(second)}`);
+  ws.send(JSON.stringify({ type: 'scan:stop', scanId: second.scanId }));
+  const stopped = await inbox.next((m) => m.scanId === second.scanId && endTypes.includes(m.type), 'scan:stopped');
+  assert(stopped.type === 'scan:stopped', `scan:stop answered ${JSON.stringify(stopped)}`);
+  ws.send(JSON.stringify({ type: 'scan:stop', scanId: second.scanId }));
+  const gone = await inbox.next((m) => m.type === 'scan:error' && m.code === 1003, 'scan:error 1003');
+  assert(gone.scanId === second.scanId, `stopping a stopped scan answered ${JSON.stringify(gone)}`);
+  ws.send(JSON.stringify({ type: 'unsubscribe', deviceId: DEVICE_ID }));
+  await inbox.next((m) => m.type === 'unsubscribe:success' && m.deviceId === DEVICE_ID, 'unsubscribe:success');
+  step('scan:start (options {}) → scan:stop → scan:stopped; stopping it again → 1003; unsubscribe:success');
 
   ws.send(JSON.stringify({ type: 'ping' }));
   const pong = await inbox.next((m) => m.type === 'pong', 'pong');

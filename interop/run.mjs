@@ -378,12 +378,14 @@ async function webflowCheck(step, cleanup) {
   // operationId addressing: the page registers sha256(operationId), the service knows only the operationId.
   const operationId = randomUUID();
   const derived = createHash('sha256').update(operationId, 'utf8').digest('hex');
-  const queued = await postJson(http('webflow', '/api/authorizations'), service, { operationId, authResult: 'FAILED' });
+  // Non-ASCII result: the MESSAGE's content-length must count bytes, or stompjs cuts the body.
+  const failed = 'FAILED — zamítnuto ✗';
+  const queued = await postJson(http('webflow', '/api/authorizations'), service, { operationId, authResult: failed });
   assert(queued.json?.queued === true, `notification before registration not held: ${queued.text}`);
   other.client.publish({ destination: '/app/registration', body: JSON.stringify({ webSocketId: derived }) });
   await other.next((m) => m.topic === 'registration' && m.body.webSocketId === derived, 'second registration reply');
   const held = await other.next((m) => m.topic === 'authorization', 'held authorization');
-  assert(held.body.webSocketId === derived && held.body.authResult === 'FAILED', `held notification ${JSON.stringify(held.body)}`);
+  assert(held.body.webSocketId === derived && held.body.authResult === failed, `held notification ${JSON.stringify(held.body)}`);
   step('notification sent before registration (by operationId) held and delivered on registration');
 
   // Quiet time for a leak to show up, long enough for several heart-beats both ways when they are short.
@@ -449,13 +451,19 @@ async function buildSignedMessage(signer, domain, messageTypes, type, payload) {
 }
 
 async function walletCheck(step, cleanup) {
-  const basic = await getJson(http('wallet', '/basic-data'));
+  // As a browser dApp on its own origin fetches it: the answer must carry CORS, or the page cannot read it.
+  const res = await withTimeout(fetch(http('wallet', '/basic-data'), { headers: { origin: 'https://dapp.example' } }),
+    WAIT_MS, 'GET /basic-data');
+  assert(res.ok, `GET /basic-data answered ${res.status}`);
+  const cors = res.headers.get('access-control-allow-origin');
+  assert(cors === '*' || cors === 'https://dapp.example', `GET /basic-data without CORS for a dApp origin (${cors})`);
+  const basic = await res.json();
   const { domain, types, tokens } = basic;
   assert(domain.name === 'WalletGateway' && domain.version === '1', `domain ${JSON.stringify(domain)}`);
   assert(tokens.length > 0, '/basic-data lists no tokens');
   assert(ethers.TypedDataEncoder.hashDomain(domain) === basic.domainSeparator, 'domainSeparator differs from ethers\' hashDomain');
   assert(basic.webSocketUrl === `ws://${HOST}:${PORTS.wallet}/ws`, `webSocketUrl ${basic.webSocketUrl}`);
-  step(`GET /basic-data: domain chainId ${domain.chainId}, ${tokens.length} tokens, separator matches ethers`);
+  step(`GET /basic-data (CORS ${cors}): domain chainId ${domain.chainId}, ${tokens.length} tokens, separator matches ethers`);
 
   const wallet = new ethers.Wallet(WALLET_KEY);
   const funded = WALLET_FUND.split(',').map((e) => e.split('=')).find(([a]) => a.toLowerCase() === wallet.address.toLowerCase());

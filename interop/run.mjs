@@ -751,13 +751,14 @@ if (unknown.length) {
   console.error(`interop: unknown check ${unknown.join(', ')} (known: ${checks.map(([n]) => n).join(', ')})`);
   process.exit(2);
 }
+let passed = 0;
+let failed = 0;
 const watchdog = setTimeout(() => {
   console.log(`FAIL interop: the run exceeded ${RUN_MS / 1000} s`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
   process.exit(1);
 }, RUN_MS);
 
-let passed = 0;
-let failed = 0;
 for (const [name, check] of checks) {
   if (only.length && !only.includes(name)) continue;
   const started = Date.now();

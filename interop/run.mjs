@@ -275,6 +275,14 @@ async function signalCheck(step, cleanup) {
   assert(!inbox.items.some((m) => m.event === 'order.ready'), 'the client send reached another client');
   step('second client (SPKI key, role pos): REST client send reaches only it; broadcast reaches both, each under its own key');
 
+  // Near the REST body limit (64 KiB): the encrypted frame is larger than any inbound frame may be.
+  const big = { blob: 'x'.repeat(60 * 1024) };
+  const bigSend = await postJson(http('signal', `/v1/api/socket/websocket/clients/${id}/send`), service, { topic: 'interop.big', data: big });
+  assert(bigSend.status === 200 && bigSend.json.recipients === 1, `60 KiB send answered ${bigSend.status}: ${bigSend.text.slice(0, 200)}`);
+  const bigGot = await inbox.next((m) => m.event === 'interop.big', 'the 60 KiB message');
+  assert(bigGot.wasEncrypted && bigGot.data.blob === big.blob, 'the 60 KiB message arrived altered');
+  step('a 60 KiB REST send arrives whole (encrypted frame above 80 KiB)');
+
   const status = await getJson(http('signal', '/v1/api/socket/websocket/clients/status'));
   assert(status.isReady === true && status.clientCount >= 2, `status ${JSON.stringify(status)}`);
   const kicked = await postJson(http('signal', `/v1/api/socket/websocket/clients/${pos.id}/disconnect`), service);
@@ -526,6 +534,22 @@ async function walletCheck(step, cleanup) {
   const mismatch = await inbox.next((m) => m.type === 'ERROR', 'ADDRESS_MISMATCH');
   assert(mismatch.payload.errorCode === 'ADDRESS_MISMATCH', `another signer answered ${JSON.stringify(mismatch.payload)}`);
   step('replayed envelope → REPLAYED; tampered payload → INVALID_SIGNATURE; v as 0/1 accepted; another signer → ADDRESS_MISMATCH');
+
+  // The documented client sends its first three messages back to back on open, before any answer.
+  const burstFrames = [];
+  for (const type of ['GET_BALANCE', 'SUBSCRIBE_BALANCE', 'SUBSCRIBE_TRANSFERS']) {
+    const requestId = randomUUID();
+    burstFrames.push({ type, requestId, frame: await signed(type, { requestId, domainSeparators }) });
+  }
+  const fresh = await openSocket(basic.webSocketUrl, 'wallet-burst');
+  cleanup.push(() => closeQuietly(fresh.ws));
+  burstFrames.forEach((b) => fresh.ws.send(b.frame));
+  for (const b of burstFrames) {
+    const answer = await fresh.inbox.next((m) => m.payload?.requestId === b.requestId, `answer to ${b.type}`);
+    const expected = b.type === 'GET_BALANCE' ? 'BALANCE_RESULT' : 'SUBSCRIBED';
+    assert(answer.type === expected, `${b.type} sent in a burst on open answered ${JSON.stringify(answer)}`);
+  }
+  step('three signed messages sent back to back on open (the documented client) all answered');
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -258,7 +258,14 @@ async function signalCheck(step, cleanup) {
   assert(refused.data.code === 'ENCRYPTION_REQUIRED', `plaintext app event answered ${JSON.stringify(refused.data)}`);
   step('plaintext app event refused with ENCRYPTION_REQUIRED');
 
-  const pos = await signalConnect('signal-pos', `interop-pos-${randomUUID().slice(0, 8)}`, ['pos'], cleanup, 'spki');
+  // roles as a plain string, as some identity providers write the claim
+  const pos = await signalConnect('signal-pos', `interop-pos-${randomUUID().slice(0, 8)}`, 'pos', cleanup, 'spki');
+  pos.ws.send(await pos.encrypt({ event: 'join', data: { rooms: ['ws-orders', 'ws-payment'] } }));
+  const posJoined = await pos.inbox.next((m) => m.event === 'join' || m.event === 'error', 'join answer for pos');
+  assert(JSON.stringify(posJoined.data?.rooms) === '["ws-orders","ws-payment"]', `pos join answered ${JSON.stringify(posJoined)}`);
+  pos.ws.send(JSON.stringify({ event: 'leave', data: { rooms: ['ws-payment', 'ws-default', 'ws-test-payment'] } }));
+  const posLeft = await pos.inbox.next((m) => m.event === 'leave' || m.event === 'error', 'leave answer for pos');
+  assert(JSON.stringify(posLeft.data?.rooms) === '["ws-payment","ws-default"]', `pos leave answered ${JSON.stringify(posLeft)}`);
   const direct = { orderId: randomUUID() };
   const toOne = await postJson(http('signal', `/v1/api/socket/websocket/clients/${pos.id}/send`), service,
     { topic: 'order.ready', data: direct });
@@ -273,7 +280,8 @@ async function signalCheck(step, cleanup) {
     assert(b.wasEncrypted && b.data.n === 7, `broadcast ${JSON.stringify(b)}`);
   }
   assert(!inbox.items.some((m) => m.event === 'order.ready'), 'the client send reached another client');
-  step('second client (SPKI key, role pos): REST client send reaches only it; broadcast reaches both, each under its own key');
+  step('second client (SPKI key, roles claim "pos" as a string): encrypted join of ws-orders + ws-payment granted, '
+    + 'leave answers the rooms it was in; REST client send reaches only it; broadcast reaches both, each under its own key');
 
   // Near the REST body limit (64 KiB): the encrypted frame is larger than any inbound frame may be.
   const big = { blob: 'x'.repeat(60 * 1024) };

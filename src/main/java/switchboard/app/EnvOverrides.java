@@ -25,7 +25,7 @@ public final class EnvOverrides {
     string(env, "SWITCHBOARD_PROFILE", out, "profile");
     string(env, "SWITCHBOARD_JWT_SECRET", out, "jwt", "hs256Secret");
     string(env, "APP_ENV_WEBSOCKET_ECDH_INFO", out, "signal", "ecdhInfo");
-    String turn = env.get("SWITCHBOARD_TURN_SECRET");
+    String turn = text(env, "SWITCHBOARD_TURN_SECRET");
     if (turn != null && !turn.isEmpty()) {
       section(out, "securecall", "turn").put("secrets", new JsonArray().add(turn));
     }
@@ -92,8 +92,22 @@ public final class EnvOverrides {
     }
   }
 
-  private static void string(Map<String, String> env, String variable, JsonObject target, String... path) {
+  /**
+   * The variable's value, refused when the JVM could not decode its bytes: outside a UTF-8 locale
+   * (LANG/LC_ALL unset or C) Java turns every non-ASCII byte into U+FFFD, so a non-ASCII ECDH info string or
+   * secret would silently differ from the clients' UTF-8 one. The value itself is never shown (secrets).
+   */
+  private static String text(Map<String, String> env, String variable) {
     String value = env.get(variable);
+    if (value != null && value.indexOf('\uFFFD') >= 0) {
+      throw new ConfigException(variable, "has bytes the JVM could not decode in this locale ("
+          + System.getProperty("sun.jnu.encoding", "unknown") + "); start Java with a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+    }
+    return value;
+  }
+
+  private static void string(Map<String, String> env, String variable, JsonObject target, String... path) {
+    String value = text(env, variable);
     if (value == null || value.isEmpty()) {
       return;
     }

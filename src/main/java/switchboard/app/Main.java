@@ -97,7 +97,7 @@ public final class Main implements Callable<Integer> {
   private static void printServices(SwitchboardNode node) {
     System.out.printf("switchboard node %s (%s, profile %s)%n", node.platform().nodeId(),
         node.platform().cluster().clustered() ? "clustered" : "single node", node.config().profile().name().toLowerCase());
-    for (RunningService s : node.services().values()) {
+    for (RunningService s : java.util.List.copyOf(node.services().values())) {
       System.out.printf("  %-12s %s%n", s.name(), String.join("  ", s.urls()));
     }
     if (node.managementPort() > 0) {

@@ -20,6 +20,12 @@ public record HttpEndpointConfig(String host, int port, TlsConfig tls, List<Stri
         r.strings("allowedOrigins", List.of()));
   }
 
+  /** The URL a client on this machine uses: ws/wss or http/https, the bind host (localhost for 0.0.0.0). */
+  public String url(boolean webSocket, int actualPort, String path) {
+    String where = host.equals("0.0.0.0") ? "localhost" : host;
+    return scheme(webSocket) + "://" + where + ":" + actualPort + path;
+  }
+
   public String scheme(boolean webSocket) {
     if (webSocket) {
       return tls.enabled() ? "wss" : "ws";

@@ -42,12 +42,9 @@ public final class FingerprintDefinition implements ServiceDefinition<Fingerprin
         : Future.succeededFuture("");
     FingerprintVerticle service = new FingerprintVerticle(platform, config);
     return hardware.compose(id -> platform.vertx().deployVerticle(service)).map(id -> {
-      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
-      String base = host + ":" + service.port();
-      return new RunningService(name(), service.port(), List.of(
-          config.http().scheme(true) + "://" + base + "/",
-          config.http().scheme(true) + "://" + base + "/ws",
-          config.http().scheme(false) + "://" + base + "/api"));
+      var http = config.http();
+      return new RunningService(name(), service.port(), List.of(http.url(true, service.port(), "/"),
+          http.url(true, service.port(), "/ws"), http.url(false, service.port(), "/api")));
     });
   }
 }

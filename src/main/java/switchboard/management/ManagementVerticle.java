@@ -12,6 +12,7 @@ import switchboard.app.AppConfig;
 import switchboard.platform.Platform;
 import switchboard.platform.RunningService;
 
+import java.util.List;
 import java.util.Objects;
 
 /** Operators' HTTP server: {@code GET /health} (node, cluster members, services) and {@code GET /metrics}. */
@@ -43,7 +44,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   private JsonObject health() {
     JsonObject services = new JsonObject();
-    for (RunningService s : platform.running().values()) {
+    for (RunningService s : List.copyOf(platform.running().values())) {
       services.put(s.name(), new JsonObject().put("status", "up").put("port", s.port())
           .put("urls", new JsonArray(s.urls())));
     }

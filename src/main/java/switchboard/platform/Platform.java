@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import switchboard.auth.JwtVerifier;
 import switchboard.bus.ClusterView;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +22,7 @@ public final class Platform {
   private final JwtVerifier jwt;
   private final MeterRegistry meters;
   private final Profile profile;
-  private final Map<String, RunningService> running = new ConcurrentHashMap<>();
+  private final Map<String, RunningService> running = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<String, ServiceMetrics> metrics = new ConcurrentHashMap<>();
 
   public Platform(Vertx vertx, ClusterView cluster, JwtVerifier jwt, MeterRegistry meters, Profile profile) {
@@ -60,7 +62,7 @@ public final class Platform {
     return metrics.computeIfAbsent(service, name -> new ServiceMetrics(meters, name));
   }
 
-  /** Services that are up on this node, by name. */
+  /** Services that are up on this node, by name, in deployment order. */
   public Map<String, RunningService> running() {
     return running;
   }

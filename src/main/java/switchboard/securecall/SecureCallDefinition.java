@@ -27,10 +27,8 @@ public final class SecureCallDefinition implements ServiceDefinition<SecureCallC
     SecureCallVerticle verticle = new SecureCallVerticle(platform, config);
     return platform.vertx().deployVerticle(verticle).map(id -> {
       int port = verticle.actualPort();
-      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
-      return new RunningService(name(), port, List.of(
-          config.http().scheme(true) + "://" + host + ":" + port + SecureCallConfig.PATH,
-          config.http().scheme(false) + "://" + host + ":" + port + "/health"));
+      return new RunningService(name(), port, List.of(config.http().url(true, port, SecureCallConfig.PATH),
+          config.http().url(false, port, "/health")));
     });
   }
 }

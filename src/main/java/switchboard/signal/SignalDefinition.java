@@ -27,10 +27,8 @@ public final class SignalDefinition implements ServiceDefinition<SignalConfig> {
     SignalVerticle verticle = new SignalVerticle(platform, config);
     return platform.vertx().deployVerticle(verticle).map(id -> {
       int port = verticle.actualPort();
-      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
-      return new RunningService(name(), port, List.of(
-          config.http().scheme(true) + "://" + host + ":" + port + config.wsPath(),
-          config.http().scheme(false) + "://" + host + ":" + port + SignalRestApi.BASE));
+      return new RunningService(name(), port, List.of(config.http().url(true, port, config.wsPath()),
+          config.http().url(false, port, SignalRestApi.BASE)));
     });
   }
 }

@@ -31,6 +31,13 @@ public record WalletConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws
   public static final int DEFAULT_PORT = 8082;
   public static final long DEFAULT_CHAIN_ID = 31337;
 
+  /** The tokens of a section without {@code tokens} (as documented); their separators follow the chainId. */
+  private record DefaultToken(String symbol, int decimals) {
+  }
+
+  private static final List<DefaultToken> DEFAULT_TOKENS =
+      List.of(new DefaultToken("USDC", 6), new DefaultToken("USDT", 6), new DefaultToken("ETH", 18));
+
   /**
    * The wallet's WebSocket defaults: small frames (envelopes are a few hundred bytes), the seed's 10 s
    * auth window, pings every 25 s and 75 s without any frame (pongs count) closes.
@@ -73,6 +80,12 @@ public record WalletConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws
    * optional token {@code address} as verifyingContract) from which it is computed.
    */
   private static List<TokenInfo> tokens(ConfigReader r, BigInteger chainId) {
+    if (!r.has("tokens")) {
+      return DEFAULT_TOKENS.stream()
+          .map(t -> new TokenInfo(t.symbol(), t.decimals(),
+              Hex.encode(new Eip712Domain(t.symbol(), "1", chainId, null).separator())))
+          .toList();
+    }
     List<TokenInfo> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ConfigReader t : r.sections("tokens")) {

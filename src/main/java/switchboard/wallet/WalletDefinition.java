@@ -39,10 +39,8 @@ public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
     WalletVerticle gateway = new WalletVerticle(platform, config, clock);
     return ledger.compose(id -> platform.vertx().deployVerticle(gateway)).map(id -> {
       int port = gateway.actualPort();
-      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
-      return new RunningService(name(), port, List.of(
-          config.http().scheme(true) + "://" + host + ":" + port + WalletVerticle.WS_PATH,
-          config.http().scheme(false) + "://" + host + ":" + port + "/basic-data"));
+      return new RunningService(name(), port, List.of(config.http().url(true, port, WalletVerticle.WS_PATH),
+          config.http().url(false, port, "/basic-data")));
     });
   }
 }

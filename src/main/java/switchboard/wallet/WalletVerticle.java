@@ -372,6 +372,16 @@ public final class WalletVerticle extends VerticleBase implements WsHandler {
   // ---- HTTP ----
 
   private void basicData(RoutingContext ctx) {
+    // A dApp in a browser reads this public, read-only document from its own origin: answer CORS for it (a
+    // simple GET, no preflight), for any origin or only the allow-listed ones when allowedOrigins is set.
+    List<String> allowed = config.http().allowedOrigins();
+    String origin = ctx.request().getHeader("Origin");
+    if (!allowed.isEmpty()) {
+      ctx.response().putHeader("Vary", "Origin");
+    }
+    if (origin != null && (allowed.isEmpty() || allowed.contains(origin))) {
+      ctx.response().putHeader("Access-Control-Allow-Origin", allowed.isEmpty() ? "*" : origin);
+    }
     String wsUrl = config.publicWsUrl();
     if (wsUrl.isEmpty()) {
       String host = ctx.request().authority() != null ? ctx.request().authority().toString()

@@ -28,11 +28,8 @@ public final class WebFlowDefinition implements ServiceDefinition<WebFlowConfig>
   public Future<RunningService> deploy(Platform platform, WebFlowConfig config) {
     WebFlowVerticle verticle = new WebFlowVerticle(platform, config);
     return platform.vertx().deployVerticle(verticle).map(id -> {
-      String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
-      String base = host + ":" + verticle.port();
-      return new RunningService(NAME, verticle.port(), List.of(
-          config.http().scheme(true) + "://" + base + config.path(),
-          config.http().scheme(false) + "://" + base + "/api/authorizations"));
+      return new RunningService(NAME, verticle.port(), List.of(config.http().url(true, verticle.port(), config.path()),
+          config.http().url(false, verticle.port(), "/api/authorizations")));
     });
   }
 }

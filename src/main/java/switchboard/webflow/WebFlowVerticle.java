@@ -183,26 +183,9 @@ public final class WebFlowVerticle extends VerticleBase {
    * and accepts) so the Origin allow-list and connection limits apply and a failed accept frees its slot.
    */
   private void onHandshake(ServerWebSocketHandshake handshake) {
-    if (!config.path().equals(handshake.path())) {
-      handshake.reject(404);
-      return;
-    }
-    int status = guard.check(handshake);
-    if (status != 0) {
-      metrics.error("HANDSHAKE_" + status);
-      handshake.reject(status);
-      return;
-    }
-    String ip = HandshakeGuard.ip(handshake);
     long started = System.nanoTime();
-    guard.acquired(ip);
-    handshake.accept().onComplete(ar -> {
-      if (ar.failed()) {
-        guard.released(ip);
-      } else {
-        metrics.handshake(System.nanoTime() - started);
-      }
-    });
+    guard.admit(handshake, Set.of(config.path()), metrics)
+        .onSuccess(socket -> metrics.handshake(System.nanoTime() - started));
   }
 
   /** What this verticle knows of one WebSocket: bytes since the last frame end, and its STOMP session. */

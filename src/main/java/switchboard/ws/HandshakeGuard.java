@@ -1,6 +1,9 @@
 package switchboard.ws;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import switchboard.platform.ServiceMetrics;
 
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +43,23 @@ public final class HandshakeGuard {
       return 429;
     }
     return 0;
+  }
+
+  /**
+   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, else {@link #check}'s
+   * status. An accepted socket is counted against the limits; report its close with {@link #released}.
+   * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
+   */
+  public Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
+    int status = paths.contains(handshake.path()) ? check(handshake) : 404;
+    if (status != 0) {
+      metrics.error("HANDSHAKE_" + status);
+      handshake.reject(status);
+      return Future.failedFuture("upgrade rejected with " + status);
+    }
+    String ip = ip(handshake);
+    acquired(ip);
+    return handshake.accept().onFailure(err -> released(ip));
   }
 
   public static String ip(ServerWebSocketHandshake handshake) {

@@ -127,25 +127,8 @@ public final class WsEndpoint {
   }
 
   private void handleHandshake(ServerWebSocketHandshake handshake) {
-    if (!paths.contains(handshake.path())) {
-      handshake.reject(404);
-      return;
-    }
-    int status = guard.check(handshake);
-    if (status != 0) {
-      metrics.error("HANDSHAKE_" + status);
-      handshake.reject(status);
-      return;
-    }
     String ip = HandshakeGuard.ip(handshake);
-    guard.acquired(ip);
-    handshake.accept().onComplete(ar -> {
-      if (ar.failed()) {
-        guard.released(ip);
-      } else {
-        open(ar.result(), ip);
-      }
-    });
+    guard.admit(handshake, paths, metrics).onSuccess(socket -> open(socket, ip));
   }
 
   private void open(ServerWebSocket socket, String ip) {

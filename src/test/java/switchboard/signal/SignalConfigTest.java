@@ -85,6 +85,29 @@ class SignalConfigTest {
     assertThat(((SignalConfig) overridden.services().get("signal")).ecdhInfo()).isEqualTo("NX-Prod/2024");
   }
 
+  /**
+   * Verifies that a non-ASCII APP_ENV_WEBSOCKET_ECDH_INFO is kept as is, and that one the JVM could not decode
+   * (outside a UTF-8 locale every non-ASCII byte becomes U+FFFD, and clients would fail every frame with
+   * DECRYPTION_FAILED) stops start-up naming the variable, without showing the value of it or of a secret.
+   */
+  @Test
+  void undecodableEnvironmentValueStopsStartUp() {
+    // GIVEN a UTF-8 info string, and the same bytes as a JVM in the C locale hands them over
+    String info = "interop-signal-ws-ü-v1";
+    String mangled = "interop-signal-ws-\uFFFD\uFFFD-v1";
+
+    // WHEN they are applied THEN the first is used exactly, the second is refused
+    JsonObject json = EnvOverrides.apply(new JsonObject(), Map.of("APP_ENV_WEBSOCKET_ECDH_INFO", info));
+    assertThat(read(json.getJsonObject("signal"), Profile.DEV).ecdhInfo()).isEqualTo(info);
+    assertThatThrownBy(() -> EnvOverrides.apply(new JsonObject(), Map.of("APP_ENV_WEBSOCKET_ECDH_INFO", mangled)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("APP_ENV_WEBSOCKET_ECDH_INFO").hasMessageContaining("UTF-8 locale")
+        .hasMessageNotContaining("interop-signal");
+    assertThatThrownBy(() -> EnvOverrides.apply(new JsonObject(), Map.of("SWITCHBOARD_JWT_SECRET", "s3cr\uFFFDt-value")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SWITCHBOARD_JWT_SECRET").hasMessageNotContaining("s3cr");
+  }
+
   /** Verifies that the definition deploys a server that answers /health and reports its endpoints. */
   @Test
   void definitionDeploysAndAnswersHealth() {

@@ -42,6 +42,30 @@ class WalletConfigTest {
     assertThat(c.ledger().grants()).isEmpty();
   }
 
+  /**
+   * Verifies that a section without {@code tokens} (a --conf file naming only ports) gets the documented
+   * USDC/USDT/ETH, the same as conf/default.json, and a funded address is credited on each.
+   */
+  @Test
+  void absentTokensReadAsTheDocumentedDefaults() throws IOException {
+    // GIVEN the shipped tokens and a section that names no tokens
+    JsonObject all = new JsonObject(Files.readString(Path.of("conf/default.json")));
+    List<TokenInfo> shipped = read(all.getJsonObject("wallet")).tokens();
+    String a = "0x" + "cd".repeat(20);
+    JsonObject section = new JsonObject().put("port", 0).put("ledger", new JsonObject().put("fund", a + "=9"));
+
+    // WHEN it is read
+    WalletConfig c = read(section);
+
+    // THEN it has the documented tokens, separators included, and the fund covers each of them
+    assertThat(c.tokens()).isEqualTo(shipped);
+    assertThat(c.tokens()).extracting(TokenInfo::symbol).containsExactly("USDC", "USDT", "ETH");
+    assertThat(c.ledger().grants()).singleElement().satisfies(g -> assertThat(g.tokens()).hasSize(3));
+    // and the default separators follow the configured chainId
+    assertThat(read(new JsonObject().put("chainId", 1)).tokens()).extracting(TokenInfo::domainSeparator)
+        .doesNotContainAnyElementsOf(shipped.stream().map(TokenInfo::domainSeparator).toList());
+  }
+
   /** Verifies that SWITCHBOARD_WALLET_FUND becomes a grant of each amount on every token. */
   @Test
   void fundFromEnvironmentGrantsEveryToken() throws IOException {

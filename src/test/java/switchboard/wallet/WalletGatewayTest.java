@@ -1,6 +1,11 @@
 package switchboard.wallet;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpResponseExpectation;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -399,5 +404,38 @@ class WalletGatewayTest {
         new JsonObject().put("symbol", "USDC").put("decimals", 6).put("domainSeparator", usdc),
         new JsonObject().put("symbol", "ETH").put("decimals", 18).put("domainSeparator", eth));
     assertThat(usdc).isEqualTo(Hex.encode(new Eip712Domain("USDC", "1", BigInteger.valueOf(31337), null).separator()));
+  }
+  /**
+   * Verifies that a browser dApp on another origin may read /basic-data: any origin by default, only the
+   * allow-listed ones (with Vary: Origin) when wallet.allowedOrigins is set.
+   */
+  @Test
+  void basicDataAnswersCorsForBrowserDapps() {
+    // GIVEN the default gateway and one restricted to https://dapp.example
+    int restricted = WalletFixture.deploy(platform, WalletFixture.config(dataDir.resolve("restricted"), json -> json
+        .put("allowedOrigins", new JsonArray().add("https://dapp.example"))
+        .put("ledger", json.getJsonObject("ledger").put("enabled", false))));
+
+    // WHEN a page fetches /basic-data THEN the browser may hand the answer to the page where allowed
+    assertThat(basicDataHeaders(port, "https://any.example").get("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(basicDataHeaders(port, null).get("Access-Control-Allow-Origin")).isNull();
+    MultiMap allowed = basicDataHeaders(restricted, "https://dapp.example");
+    assertThat(allowed.get("Access-Control-Allow-Origin")).isEqualTo("https://dapp.example");
+    assertThat(allowed.get("Vary")).isEqualTo("Origin");
+    MultiMap other = basicDataHeaders(restricted, "https://evil.example");
+    assertThat(other.get("Access-Control-Allow-Origin")).isNull();
+    assertThat(other.get("Vary")).isEqualTo("Origin");
+  }
+
+  private MultiMap basicDataHeaders(int port, String origin) {
+    var client = vertx.createHttpClient();
+    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/basic-data");
+    if (origin != null) {
+      options.putHeader("Origin", origin);
+    }
+    return await(client.request(options)
+        .compose(req -> req.send().expecting(HttpResponseExpectation.SC_OK))
+        .map(HttpClientResponse::headers)
+        .eventually(client::close));
   }
 }

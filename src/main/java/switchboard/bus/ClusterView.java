@@ -6,7 +6,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -24,6 +27,7 @@ public final class ClusterView {
   private final String nodeId;
   private final HazelcastClusterManager hazelcast;
   private final List<Subscription> leftListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Subscription> keyedLeftListeners = new ConcurrentHashMap<>();
   private final List<Subscription> joinedListeners = new CopyOnWriteArrayList<>();
 
   private record Subscription(Context context, Consumer<String> listener) {
@@ -41,7 +45,9 @@ public final class ClusterView {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-          dispatch(leftListeners, vertxNodeId(event));
+          String node = vertxNodeId(event);
+          dispatch(leftListeners, node);
+          dispatch(keyedLeftListeners.values(), node);
         }
       });
     }
@@ -84,11 +90,20 @@ public final class ClusterView {
     leftListeners.add(new Subscription(Vertx.currentContext(), listener));
   }
 
+  /**
+   * Like {@link #onNodeLeft(Consumer)}, but at most one listener per {@code key}: a later one replaces the
+   * earlier. For clean-up of shared state (a directory's entries of the departed node), which must happen
+   * once per node however many times its owner is created, and must not pile up across redeployments.
+   */
+  public void onNodeLeft(String key, Consumer<String> listener) {
+    keyedLeftListeners.put(key, new Subscription(Vertx.currentContext(), listener));
+  }
+
   public void onNodeJoined(Consumer<String> listener) {
     joinedListeners.add(new Subscription(Vertx.currentContext(), listener));
   }
 
-  private static void dispatch(List<Subscription> subscriptions, String node) {
+  private static void dispatch(Collection<Subscription> subscriptions, String node) {
     for (Subscription s : subscriptions) {
       if (s.context() != null) {
         s.context().runOnContext(v -> s.listener().accept(node));

@@ -32,7 +32,7 @@ public final class RoomRegistry {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.service = Objects.requireNonNull(service, "service");
     this.index = vertx.sharedData().getAsyncMap("switchboard.rooms." + service);
-    cluster.onNodeLeft(node -> removeNode(node).onFailure(err ->
+    cluster.onNodeLeft("rooms." + service, node -> removeNode(node).onFailure(err ->
         LOG.warn("could not drop the entries of departed node {}: {}", node, err.toString())));
   }
 

@@ -28,7 +28,7 @@ public final class SessionDirectory {
   public SessionDirectory(Vertx vertx, ClusterView cluster, String name) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.map = vertx.sharedData().getAsyncMap("switchboard.sessions." + name);
-    cluster.onNodeLeft(node -> removeNode(node).onFailure(err ->
+    cluster.onNodeLeft("sessions." + name, node -> removeNode(node).onFailure(err ->
         LOG.warn("could not drop the entries of departed node {}: {}", node, err.toString())));
   }
 

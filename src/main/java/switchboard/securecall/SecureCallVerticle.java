@@ -52,7 +52,7 @@ public final class SecureCallVerticle extends VerticleBase {
         new TurnCredentials(config.turn()), metrics);
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
     handler.router(router);
-    platform.cluster().onNodeLeft(handler::nodeLeft);
+    platform.cluster().onNodeLeft("securecall.calls", handler::nodeLeft);
     endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), CLOSE_CODES,
         config.http().allowedOrigins(), handler, metrics);
     return keys.start()

@@ -1,5 +1,6 @@
 package switchboard.bench;
 
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -53,9 +54,8 @@ public final class Charts {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), HEIGHT);
     for (int i = 0; i < charts.size(); i++) {
-      Graphics2D tile = (Graphics2D) g.create(i * WIDTH, 0, WIDTH, HEIGHT);
-      charts.get(i).paint(tile, WIDTH, HEIGHT);
-      tile.dispose();
+      // each chart drawn on its own image: painting into a clipped sub-graphics loses all but one series
+      g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), i * WIDTH, 0, null);
     }
     g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());

@@ -191,10 +191,10 @@ public final class Report implements Callable<Integer> {
     }
     List<Integer> sizes = runs.stream().map(r -> r.getInteger("clients")).distinct().sorted().toList();
     md.append("\n");
-    for (int n : sizes) {
-      Double enc = dps(find(r -> isFanout(r, "encrypted") && r.getInteger("clients") == n));
-      Double plain = dps(find(r -> isFanout(r, "plaintext") && r.getInteger("clients") == n));
-      Double sio = dps(find(r -> isFanout(r, "socketio") && r.getInteger("clients") == n));
+    for (Integer n : sizes) {
+      Double enc = dps(find(r -> isFanout(r, "encrypted") && r.getInteger("clients").intValue() == n.intValue()));
+      Double plain = dps(find(r -> isFanout(r, "plaintext") && r.getInteger("clients").intValue() == n.intValue()));
+      Double sio = dps(find(r -> isFanout(r, "socketio") && r.getInteger("clients").intValue() == n.intValue()));
       md.append("- ").append(n).append(" clients: encrypted ÷ Socket.IO = ").append(ratio(enc, sio))
           .append(", encrypted ÷ plaintext = ").append(ratio(enc, plain)).append("\n");
     }
@@ -206,8 +206,8 @@ public final class Report implements Callable<Integer> {
       if (label == null) {
         continue;
       }
-      throughput.put(label, sizes.stream().map(n -> dps(find(r -> isFanout(r, kind) && r.getInteger("clients") == n))).toList());
-      p99.put(label, sizes.stream().map(n -> num(find(r -> isFanout(r, kind) && r.getInteger("clients") == n), "latency", "p99")).toList());
+      throughput.put(label, sizes.stream().map(n -> dps(find(r -> isFanout(r, kind) && r.getInteger("clients").intValue() == n.intValue()))).toList());
+      p99.put(label, sizes.stream().map(n -> num(find(r -> isFanout(r, kind) && r.getInteger("clients").intValue() == n.intValue()), "latency", "p99")).toList());
     }
     chart("fanout", List.of(Charts.bars("fanout: deliveries/s at saturation", "deliveries/s", categories, throughput),
         Charts.bars("fanout: p99 latency at 50 % load", "ms", categories, p99)));

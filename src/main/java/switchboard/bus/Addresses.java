@@ -1,8 +1,9 @@
 package switchboard.bus;
 
 /**
- * The public event-bus addresses of Switchboard, in one place (documented in docs/event-bus.md).
- * Bodies are JSON objects.
+ * Every event-bus address and cluster map name of Switchboard, in one place (documented in
+ * docs/event-bus.md). Bodies are JSON objects. The public addresses come first; the internal ones (between
+ * Switchboard's own verticles and nodes) and the cluster map names follow.
  */
 public final class Addresses {
 
@@ -29,10 +30,39 @@ public final class Addresses {
   /** Prefix of the per-node fingerprint command address; the node id follows. */
   public static final String FINGERPRINT_DEVICE_COMMANDS_PREFIX = "fingerprint.device.commands.";
 
+  /** Internal: request to the dev ledger {@code {from, to, amount, domainSeparator}}; reply {@code {txHash}}. */
+  public static final String WALLET_LEDGER_TRANSFER = "wallet.ledger.transfer";
+
+  /** Cluster map: Signal clientId → session entry with its node. */
+  public static final String SIGNAL_SESSIONS_MAP = "switchboard.sessions.signal";
+  /** Cluster map: SecureCall clientId → registration entry with its node. */
+  public static final String SECURECALL_SESSIONS_MAP = "switchboard.sessions.securecall";
+  /** Cluster map: callId → call record. */
+  public static final String SECURECALL_CALLS_MAP = "switchboard.securecall.calls";
+  /** Cluster map: clientId → public key (the public-key directory, also persisted per node). */
+  public static final String SECURECALL_KEYS_MAP = "switchboard.securecall.keys";
+  /** Cluster map: webSocketId → the STOMP session (and node) that registered it, with a TTL. */
+  public static final String WEBFLOW_REGISTRATIONS_MAP = "switchboard.sessions.webflow";
+  /** Cluster map: webSocketId → authorization notice waiting for its registration, with a TTL. */
+  public static final String WEBFLOW_PENDING_MAP = "switchboard.webflow.pending";
+  /** Cluster map: signed wallet message hash → seen, until its deadline (replay cache). */
+  public static final String WALLET_REPLAY_MAP = "wallet.replay";
+  /** Cluster map: fingerprint deviceId → device entry with the node its reader is attached to. */
+  public static final String FINGERPRINT_DEVICES_MAP = "switchboard.sessions.fingerprint.devices";
+  /** Cluster map: fingerprint scanId → scan entry with the node running it. */
+  public static final String FINGERPRINT_SCANS_MAP = "switchboard.sessions.fingerprint.scans";
+
+  private static final String NODE_ADDRESS_PREFIX = "switchboard.";
+
   private Addresses() {
   }
 
   public static String fingerprintCommands(String nodeId) {
     return FINGERPRINT_DEVICE_COMMANDS_PREFIX + nodeId;
+  }
+
+  /** Internal: the one consumer per service and node that delivers to that node's sockets. */
+  public static String nodeDelivery(String service, String nodeId) {
+    return NODE_ADDRESS_PREFIX + service + ".node." + nodeId;
   }
 }

@@ -42,12 +42,8 @@ public final class NodeRouter {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  public static String address(String service, String nodeId) {
-    return "switchboard." + service + ".node." + nodeId;
-  }
-
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(address(service, cluster.nodeId()), msg -> {
+    consumer = vertx.eventBus().consumer(Addresses.nodeDelivery(service, cluster.nodeId()), msg -> {
       int reached;
       try {
         reached = localDelivery.applyAsInt(NodeMessage.fromJson(msg.body()));
@@ -69,7 +65,7 @@ public final class NodeRouter {
     if (cluster.nodeId().equals(nodeId)) {
       return Future.succeededFuture(localDelivery.applyAsInt(message));
     }
-    return vertx.eventBus().<Integer>request(address(service, nodeId), message.toJson(), delivery)
+    return vertx.eventBus().<Integer>request(Addresses.nodeDelivery(service, nodeId), message.toJson(), delivery)
         .map(reply -> reply.body())
         .otherwise(0);
   }

@@ -25,10 +25,11 @@ public final class SessionDirectory {
   private final ClusterView cluster;
   private final Future<AsyncMap<String, JsonObject>> map;
 
-  public SessionDirectory(Vertx vertx, ClusterView cluster, String name) {
+  /** @param mapName the cluster map's name, one of {@link Addresses}' {@code *_MAP} names */
+  public SessionDirectory(Vertx vertx, ClusterView cluster, String mapName) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
-    this.map = vertx.sharedData().getAsyncMap("switchboard.sessions." + name);
-    cluster.onNodeLeft("sessions." + name, node -> removeNode(node).onFailure(err ->
+    this.map = vertx.sharedData().getAsyncMap(mapName);
+    cluster.onNodeLeft(mapName, node -> removeNode(node).onFailure(err ->
         LOG.warn("could not drop the entries of departed node {}: {}", node, err.toString())));
   }
 

@@ -36,8 +36,8 @@ public final class DeviceCommands {
 
   public DeviceCommands(Vertx vertx, ClusterView cluster, Duration timeout) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.devices = new SessionDirectory(vertx, cluster, HardwareVerticle.DEVICE_DIRECTORY);
-    this.scans = new SessionDirectory(vertx, cluster, HardwareVerticle.SCAN_DIRECTORY);
+    this.devices = new SessionDirectory(vertx, cluster, Addresses.FINGERPRINT_DEVICES_MAP);
+    this.scans = new SessionDirectory(vertx, cluster, Addresses.FINGERPRINT_SCANS_MAP);
     this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import switchboard.bus.Addresses;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,11 @@ import java.util.List;
  */
 public final class CallTable {
 
-  static final String MAP = "switchboard.securecall.calls";
 
   private final Future<AsyncMap<String, JsonObject>> map;
 
   public CallTable(Vertx vertx) {
-    this.map = vertx.sharedData().getAsyncMap(MAP);
+    this.map = vertx.sharedData().getAsyncMap(Addresses.SECURECALL_CALLS_MAP);
   }
 
   /** Adds a ringing call; false when the callId is already in use. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import switchboard.bus.Addresses;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -26,7 +27,6 @@ import java.util.Objects;
  */
 public final class KeyDirectory {
 
-  static final String MAP = "switchboard.securecall.keys";
   static final String FILE = "pkd.mv.db";
   private static final int MAX_CAS_ATTEMPTS = 5;
 
@@ -39,7 +39,7 @@ public final class KeyDirectory {
   public KeyDirectory(Vertx vertx, Path dataDir) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
-    this.map = vertx.sharedData().getAsyncMap(MAP);
+    this.map = vertx.sharedData().getAsyncMap(Addresses.SECURECALL_KEYS_MAP);
   }
 
   /** Opens (or creates) the store file and merges what it holds into the cluster-wide map. */

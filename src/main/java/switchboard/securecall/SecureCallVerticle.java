@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import switchboard.bus.Addresses;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
@@ -48,11 +49,11 @@ public final class SecureCallVerticle extends VerticleBase {
     // One metrics object per service: a second one would register its connection gauge in vain.
     ServiceMetrics metrics = platform.metricsFor(SERVICE);
     handler = new SignalingHandler(vertx, config, platform.nodeId(), platform.jwt(),
-        new SessionDirectory(vertx, platform.cluster(), SERVICE), new CallTable(vertx), keys,
+        new SessionDirectory(vertx, platform.cluster(), Addresses.SECURECALL_SESSIONS_MAP), new CallTable(vertx), keys,
         new TurnCredentials(config.turn()), metrics);
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
     handler.router(router);
-    platform.cluster().onNodeLeft("securecall.calls", handler::nodeLeft);
+    platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, handler::nodeLeft);
     endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), CLOSE_CODES,
         config.http().allowedOrigins(), handler, metrics);
     return keys.start()

@@ -74,7 +74,7 @@ public final class SignalVerticle extends VerticleBase implements WsHandler {
 
   @Override
   public Future<?> start() {
-    hub = new SignalHub(new SessionDirectory(vertx, platform.cluster(), SERVICE));
+    hub = new SignalHub(new SessionDirectory(vertx, platform.cluster(), Addresses.SIGNAL_SESSIONS_MAP));
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, hub::deliverLocal, config.routeTimeout().toMillis());
     hub.router(router);
     endpoint = new WsEndpoint(vertx, Set.of(config.wsPath()), config.limits(), CLOSE_CODES,

@@ -32,7 +32,6 @@ public final class DevLedgerVerticle extends VerticleBase {
    * Internal request address of the dev ledger's transfers ({@code {from, to, amount, domainSeparator}},
    * reply: the transfer; failure 400 bad request, 409 insufficient funds). The REST API of any node sends here.
    */
-  public static final String TRANSFER_ADDRESS = "wallet.ledger.transfer";
 
   private static final Logger LOG = LoggerFactory.getLogger(DevLedgerVerticle.class);
 
@@ -54,7 +53,7 @@ public final class DevLedgerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     store.applyGrants(config.grants()).forEach(c -> publishBalance(c.address(), c.domainSeparator(), c.balance()));
     MessageConsumer<JsonObject> balances = bus.consumer(Addresses.WALLET_LEDGER_BALANCES, this::onBalances);
-    MessageConsumer<JsonObject> transfers = bus.consumer(TRANSFER_ADDRESS, this::onTransfer);
+    MessageConsumer<JsonObject> transfers = bus.consumer(Addresses.WALLET_LEDGER_TRANSFER, this::onTransfer);
     return Future.all(balances.completion(), transfers.completion());
   }
 

@@ -49,8 +49,6 @@ import java.util.Set;
  */
 public final class WalletVerticle extends VerticleBase implements WsHandler {
 
-  /** Name of the cluster-wide replay cache (SharedData async map, digest → true, TTL until the deadline). */
-  public static final String REPLAY_MAP = "wallet.replay";
   static final String WS_PATH = "/ws";
 
   private static final Logger LOG = LoggerFactory.getLogger(WalletVerticle.class);
@@ -93,7 +91,7 @@ public final class WalletVerticle extends VerticleBase implements WsHandler {
         .handler(this::transfer);
     var balanceChanged = vertx.eventBus().<JsonObject>consumer(Addresses.WALLET_BALANCE_CHANGED, this::onBalanceChanged);
     var transfers = vertx.eventBus().<JsonObject>consumer(Addresses.WALLET_TRANSFER, this::onTransfer);
-    return vertx.sharedData().<String, Boolean>getAsyncMap(REPLAY_MAP)
+    return vertx.sharedData().<String, Boolean>getAsyncMap(Addresses.WALLET_REPLAY_MAP)
         .compose(map -> {
           replay = map;
           return Future.all(balanceChanged.completion(), transfers.completion());
@@ -424,7 +422,7 @@ public final class WalletVerticle extends VerticleBase implements WsHandler {
     }
     JsonObject request = new JsonObject().put("from", body.getValue("from")).put("to", body.getValue("to"))
         .put("amount", body.getValue("amount")).put("domainSeparator", token);
-    vertx.eventBus().<JsonObject>request(DevLedgerVerticle.TRANSFER_ADDRESS, request,
+    vertx.eventBus().<JsonObject>request(Addresses.WALLET_LEDGER_TRANSFER, request,
         new DeliveryOptions().setSendTimeout(config.ledgerTimeout().toMillis())).onComplete(ar -> {
           if (ar.succeeded()) {
             ctx.json(ar.result().body());

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import switchboard.bus.Addresses;
 import switchboard.bus.ClusterView;
 import switchboard.bus.SessionDirectory;
 
@@ -39,8 +40,8 @@ final class Registrations {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.config = Objects.requireNonNull(config, "config");
     this.liveLocalSession = Objects.requireNonNull(liveLocalSession, "liveLocalSession");
-    this.directory = new SessionDirectory(vertx, cluster, "webflow");
-    this.pending = vertx.sharedData().getAsyncMap("switchboard.webflow.pending");
+    this.directory = new SessionDirectory(vertx, cluster, Addresses.WEBFLOW_REGISTRATIONS_MAP);
+    this.pending = vertx.sharedData().getAsyncMap(Addresses.WEBFLOW_PENDING_MAP);
   }
 
   /** Binds {@code webSocketId} to a session of this node; a binding held by another live session is TAKEN. */

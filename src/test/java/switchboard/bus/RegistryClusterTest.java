@@ -29,21 +29,16 @@ class RegistryClusterTest {
 
   @Test
   void entriesWrittenOnANodeAreReadOnTheOtherAndDroppedWhenItLeaves() {
-    // GIVEN a room member and a session held by node A
+    // GIVEN a session held by node A
     ClusterView a = cluster.platform(0).cluster();
     ClusterView b = cluster.platform(1).cluster();
     assertThat(a.members()).hasSize(2).contains(b.nodeId());
-    RoomRegistry roomsA = new RoomRegistry(cluster.vertx(0), a, "test");
-    RoomRegistry roomsB = new RoomRegistry(cluster.vertx(1), b, "test");
-    SessionDirectory sessionsA = new SessionDirectory(cluster.vertx(0), a, "test");
-    SessionDirectory sessionsB = new SessionDirectory(cluster.vertx(1), b, "test");
-    await(roomsA.join("lobby", "alice"));
-    await(roomsB.join("lobby", "bob"));
+    SessionDirectory sessionsA = new SessionDirectory(cluster.vertx(0), a, "test.sessions");
+    SessionDirectory sessionsB = new SessionDirectory(cluster.vertx(1), b, "test.sessions");
     await(sessionsA.put("alice", new JsonObject().put("user", "u1")));
     await(sessionsB.put("bob", new JsonObject().put("user", "u2")));
 
     // THEN node B reads them, with node A as the holder
-    assertThat(await(roomsB.members("lobby"))).containsEntry("alice", a.nodeId()).containsEntry("bob", b.nodeId());
     assertThat(await(sessionsB.nodeOf("alice"))).isEqualTo(a.nodeId());
     assertThat(await(sessionsB.putIfAbsent("alice", new JsonObject()))).isFalse();
 
@@ -51,9 +46,7 @@ class RegistryClusterTest {
     cluster.stop(0);
 
     // THEN node B's view drops A's entries and keeps its own
-    await(eventually(() -> roomsB.members("lobby").map(m -> !m.containsKey("alice"))));
     await(eventually(() -> sessionsB.get("alice").map(e -> e == null)));
-    assertThat(await(roomsB.members("lobby"))).containsOnlyKeys("bob");
     assertThat(await(sessionsB.nodeOf("bob"))).isEqualTo(b.nodeId());
   }
 

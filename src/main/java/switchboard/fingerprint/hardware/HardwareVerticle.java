@@ -44,10 +44,6 @@ import java.util.function.Supplier;
  */
 public final class HardwareVerticle extends VerticleBase {
 
-  /** Directory of devices: id → {node, device}. */
-  public static final String DEVICE_DIRECTORY = "fingerprint.devices";
-  /** Directory of scans: id → {node, deviceId}; entries expire after the scan's timeout plus retention. */
-  public static final String SCAN_DIRECTORY = "fingerprint.scans";
   /** Event-bus header naming the device an event concerns (scan:stopped carries no deviceId of its own). */
   public static final String DEVICE_HEADER = "deviceId";
   /** Event-bus header naming the connection that started a scan. */
@@ -117,8 +113,8 @@ public final class HardwareVerticle extends VerticleBase {
     startedOnWorker = context.isWorkerContext();
     threadName = Thread.currentThread().getName();
     log = new LogStream(vertx.eventBus(), LOG, platform.nodeId());
-    deviceDirectory = new SessionDirectory(vertx, platform.cluster(), DEVICE_DIRECTORY);
-    scanDirectory = new SessionDirectory(vertx, platform.cluster(), SCAN_DIRECTORY);
+    deviceDirectory = new SessionDirectory(vertx, platform.cluster(), Addresses.FINGERPRINT_DEVICES_MAP);
+    scanDirectory = new SessionDirectory(vertx, platform.cluster(), Addresses.FINGERPRINT_SCANS_MAP);
     commands = vertx.eventBus().consumer(Addresses.fingerprintCommands(platform.nodeId()), this::onCommand);
     List<Future<?>> attached = new ArrayList<>();
     attached.add(commands.completion());

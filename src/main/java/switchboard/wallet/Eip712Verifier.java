@@ -1,5 +1,6 @@
 package switchboard.wallet;
 
+import switchboard.wallet.WalletProtocol.ErrorCode;
 import switchboard.wallet.impl.Keccak;
 import switchboard.wallet.impl.Secp256k1;
 import switchboard.wallet.impl.Uint256;
@@ -45,13 +46,13 @@ public final class Eip712Verifier {
    * @param signer 20 bytes when {@code error} is null
    * @param digest the EIP-712 digest the server computed (identifies the signed message)
    */
-  public record Result(WalletError error, String reason, byte[] signer, byte[] digest) {
+  public record Result(ErrorCode error, String reason, byte[] signer, byte[] digest) {
 
     public boolean ok() {
       return error == null;
     }
 
-    static Result refuse(WalletError error, String reason, byte[] digest) {
+    static Result refuse(ErrorCode error, String reason, byte[] digest) {
       return new Result(error, reason, null, digest);
     }
   }
@@ -68,23 +69,23 @@ public final class Eip712Verifier {
   public Result verify(SignedMessage m) {
     byte[] digest = digest(m);
     if (!MessageDigest.isEqual(digest, m.hash())) {
-      return Result.refuse(WalletError.INVALID_SIGNATURE,
+      return Result.refuse(ErrorCode.INVALID_SIGNATURE,
           "signature.hash does not match the message (payload, type, callerAddress, deadline or domain differ)", digest);
     }
     if (m.s().compareTo(Secp256k1.HALF_N) > 0) {
-      return Result.refuse(WalletError.INVALID_SIGNATURE, "s is above n/2 (EIP-2): use the low-s form", digest);
+      return Result.refuse(ErrorCode.INVALID_SIGNATURE, "s is above n/2 (EIP-2): use the low-s form", digest);
     }
     byte[] signer = Secp256k1.recoverAddress(digest, m.v() - 27, m.r(), m.s());
     if (signer == null || !Arrays.equals(signer, m.callerAddress())) {
-      return Result.refuse(WalletError.INVALID_SIGNATURE, "the signature was not made by callerAddress", digest);
+      return Result.refuse(ErrorCode.INVALID_SIGNATURE, "the signature was not made by callerAddress", digest);
     }
     long now = clock.instant().getEpochSecond();
     BigInteger nowBig = BigInteger.valueOf(now);
     if (m.deadline().compareTo(nowBig) <= 0) {
-      return Result.refuse(WalletError.EXPIRED_DEADLINE, "deadline has passed", digest);
+      return Result.refuse(ErrorCode.EXPIRED_DEADLINE, "deadline has passed", digest);
     }
     if (m.deadline().compareTo(nowBig.add(BigInteger.valueOf(horizonSeconds))) > 0) {
-      return Result.refuse(WalletError.DEADLINE_TOO_FAR,
+      return Result.refuse(ErrorCode.DEADLINE_TOO_FAR,
           "deadline is more than " + horizonSeconds + " s ahead", digest);
     }
     return new Result(null, null, signer, digest);

@@ -12,12 +12,12 @@ import switchboard.platform.ServiceDefinition;
 import java.time.Clock;
 import java.util.List;
 
-/** The wallet gateway (seed 003): the gateway verticle and, when enabled, the embedded dev ledger. */
+/** The wallet gateway: the gateway verticle and, when enabled, the embedded dev ledger. */
 public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
 
   @Override
   public String name() {
-    return "wallet";
+    return WalletVerticle.SERVICE;
   }
 
   @Override
@@ -39,7 +39,7 @@ public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
     WalletVerticle gateway = new WalletVerticle(platform, config, clock);
     return ledger.compose(id -> platform.vertx().deployVerticle(gateway)).map(id -> {
       int port = gateway.actualPort();
-      return new RunningService(name(), port, List.of(config.http().url(true, port, WalletVerticle.WS_PATH),
+      return new RunningService(name(), port, List.of(config.http().url(true, port, WalletProtocol.WS_PATH),
           config.http().url(false, port, "/basic-data")));
     });
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import switchboard.wallet.WalletProtocol.ErrorCode;
 import switchboard.wallet.impl.EnvelopeReader;
 import switchboard.wallet.impl.Hex;
 import switchboard.wallet.impl.Keccak;
@@ -79,14 +80,14 @@ class Eip712VectorsTest {
           assertThat(result.ok()).as(result.reason()).isTrue();
           assertThat(result.signer()).isEqualTo(Hex.decode(c.getString("callerAddress"), 20));
         }
-        case "invalid-signature" -> assertThat(result.error()).isEqualTo(WalletError.INVALID_SIGNATURE);
+        case "invalid-signature" -> assertThat(result.error()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
         case "reject-high-s" -> {
-          assertThat(result.error()).isEqualTo(WalletError.INVALID_SIGNATURE);
+          assertThat(result.error()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
           // a bare ecrecover does yield the caller: only the explicit low-s rule refuses it
           assertThat(Secp256k1.recoverAddress(result.digest(), m.v() - 27, m.r(), m.s()))
               .isEqualTo(Hex.decode(c.getString("callerAddress"), 20));
         }
-        case "expired-deadline" -> assertThat(result.error()).isEqualTo(WalletError.EXPIRED_DEADLINE);
+        case "expired-deadline" -> assertThat(result.error()).isEqualTo(ErrorCode.EXPIRED_DEADLINE);
         default -> throw new AssertionError("unknown expect " + c.getString("expect"));
       }
       String recovered = c.getString("recoveredAddress");

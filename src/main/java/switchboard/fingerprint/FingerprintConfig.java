@@ -3,6 +3,8 @@ package switchboard.fingerprint;
 import switchboard.config.ConfigReader;
 import switchboard.config.HttpEndpointConfig;
 import switchboard.fingerprint.hardware.HardwareConfig;
+import switchboard.fingerprint.impl.ApiKeys;
+import switchboard.fingerprint.impl.Permission;
 import switchboard.platform.ServiceConfig;
 import switchboard.ws.WsLimits;
 

@@ -8,6 +8,8 @@ import switchboard.app.EnvOverrides;
 import switchboard.app.ServiceCatalog;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.fingerprint.impl.ApiKeys;
+import switchboard.fingerprint.impl.Permission;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import switchboard.config.ConfigReader;
 import switchboard.fingerprint.hardware.HardwareVerticle;
 import switchboard.fingerprint.hardware.UsbBus;
+import switchboard.fingerprint.impl.ApiKeys;
 import switchboard.platform.Platform;
 import switchboard.testing.WsTestClient;
 

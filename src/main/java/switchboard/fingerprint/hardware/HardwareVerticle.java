@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.bus.Addresses;
 import switchboard.bus.SessionDirectory;
-import switchboard.fingerprint.DeviceCommands;
-import switchboard.fingerprint.ErrorCode;
 import switchboard.fingerprint.FingerprintConfig;
-import switchboard.fingerprint.Frames;
-import switchboard.fingerprint.LogStream;
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
+import switchboard.fingerprint.FingerprintProtocol;
+import switchboard.fingerprint.impl.DeviceCommands;
+import switchboard.fingerprint.impl.LogStream;
 import switchboard.platform.Platform;
 
 import java.time.Duration;
@@ -195,7 +195,7 @@ public final class HardwareVerticle extends VerticleBase {
             log.warn("Device id already attached on another node; ignored here", new JsonObject().put("deviceId", device.id));
             return null;
           }
-          publish(Frames.deviceConnected(device.toJson("connected")), device.id, null, null);
+          publish(FingerprintProtocol.deviceConnected(device.toJson("connected")), device.id, null, null);
           log.info("Device connected", new JsonObject().put("deviceId", device.id)
               .put("serialNumber", device.serialNumber).put("model", device.model)
               .put("driver", device.simulated != null ? "simulated" : hardware.usb().captureDriver().name().toLowerCase()));
@@ -210,10 +210,10 @@ public final class HardwareVerticle extends VerticleBase {
     if (device.active != null) {
       ScanSession s = device.active;
       finish(device, s, ScanSession.Status.ERROR, ErrorCode.DEVICE_NOT_FOUND, "Device disconnected",
-          Frames.scanError(s.scanId, device.id, ErrorCode.DEVICE_NOT_FOUND, "Device disconnected", false), null);
+          FingerprintProtocol.scanError(s.scanId, device.id, ErrorCode.DEVICE_NOT_FOUND, "Device disconnected", false), null);
     }
     device.driver.close();
-    publish(Frames.deviceDisconnected(device.id, reason), device.id, null, null);
+    publish(FingerprintProtocol.deviceDisconnected(device.id, reason), device.id, null, null);
     log.info("Device disconnected", new JsonObject().put("deviceId", device.id).put("reason", reason));
     return deviceDirectory.removeOwn(device.id).mapEmpty();
   }
@@ -224,7 +224,7 @@ public final class HardwareVerticle extends VerticleBase {
     }
     String previous = device.status;
     device.status = status;
-    publish(Frames.deviceStatus(device.id, status, previous), device.id, null, null);
+    publish(FingerprintProtocol.deviceStatus(device.id, status, previous), device.id, null, null);
     deviceDirectory.put(device.id, new JsonObject().put("device", device.toJson(status)))
         .onFailure(err -> LOG.warn("could not record the status of {}: {}", device.id, err.toString()));
   }
@@ -337,7 +337,7 @@ public final class HardwareVerticle extends VerticleBase {
               .put("scansRequired", s.scansRequired).put("by", s.principal));
           s.timeoutTimer = vertx.setTimer(s.timeoutMs, id -> {
             if (device.active == s) {
-              finish(device, s, ScanSession.Status.TIMEOUT, null, "Scan timeout", Frames.scanTimeout(scanId, device.id), null);
+              finish(device, s, ScanSession.Status.TIMEOUT, null, "Scan timeout", FingerprintProtocol.scanTimeout(scanId, device.id), null);
             }
           });
           s.capture = device.driver.capture(listener(device, s));
@@ -349,7 +349,7 @@ public final class HardwareVerticle extends VerticleBase {
       @Override
       public void fingerDetected(int quality) {
         if (device.active == s) {
-          publish(Frames.fingerprintDetected(device.id, s.scanId, quality), device.id, s.owner, null);
+          publish(FingerprintProtocol.fingerprintDetected(device.id, s.scanId, quality), device.id, s.owner, null);
         }
       }
 
@@ -360,26 +360,26 @@ public final class HardwareVerticle extends VerticleBase {
         }
         if (quality < s.qualityThreshold) {
           finish(device, s, ScanSession.Status.ERROR, ErrorCode.LOW_QUALITY, ErrorCode.LOW_QUALITY.message(),
-              Frames.scanError(s.scanId, device.id, ErrorCode.LOW_QUALITY, ErrorCode.LOW_QUALITY.message(), true), null);
+              FingerprintProtocol.scanError(s.scanId, device.id, ErrorCode.LOW_QUALITY, ErrorCode.LOW_QUALITY.message(), true), null);
           return;
         }
         s.accept(quality, template);
         if (s.scansCompleted < s.scansRequired) {
-          publish(Frames.scanProgress(s.scanId, device.id, s.scansCompleted, s.scansRequired), device.id, s.owner, null);
+          publish(FingerprintProtocol.scanProgress(s.scanId, device.id, s.scansCompleted, s.scansRequired), device.id, s.owner, null);
           s.capture = device.driver.capture(this);
           return;
         }
         s.quality = Math.round((float) s.qualitySum / s.scansCompleted);
         s.scanTimeMs = (System.nanoTime() - s.startedNanos) / 1_000_000;
         finish(device, s, ScanSession.Status.COMPLETE, null, null,
-            Frames.scanComplete(s.scanId, device.id, s.template(), s.quality, s.scanTimeMs), null);
+            FingerprintProtocol.scanComplete(s.scanId, device.id, s.template(), s.quality, s.scanTimeMs), null);
       }
 
       @Override
       public void failed(String reason) {
         if (device.active == s) {
           finish(device, s, ScanSession.Status.ERROR, ErrorCode.INTERNAL, reason,
-              Frames.scanError(s.scanId, device.id, ErrorCode.INTERNAL, reason, true), null);
+              FingerprintProtocol.scanError(s.scanId, device.id, ErrorCode.INTERNAL, reason, true), null);
         }
       }
 
@@ -432,7 +432,7 @@ public final class HardwareVerticle extends VerticleBase {
     }
     Device device = devices.get(s.deviceId);
     if (device != null && device.active == s) {
-      finish(device, s, ScanSession.Status.STOPPED, null, null, Frames.scanStopped(s.scanId), body.getString("connection"));
+      finish(device, s, ScanSession.Status.STOPPED, null, null, FingerprintProtocol.scanStopped(s.scanId), body.getString("connection"));
     }
     msg.reply(new JsonObject().put("scanId", s.scanId).put("deviceId", s.deviceId));
   }

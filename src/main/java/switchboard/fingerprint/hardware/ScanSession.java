@@ -1,7 +1,7 @@
 package switchboard.fingerprint.hardware;
 
 import io.vertx.core.json.JsonObject;
-import switchboard.fingerprint.ErrorCode;
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,8 @@
-package switchboard.fingerprint;
+package switchboard.fingerprint.impl;
 
 import io.vertx.core.json.JsonObject;
+import switchboard.fingerprint.FingerprintConfig;
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
 
 /**
  * The checked options of a scan:start (or POST /api/scans).

@@ -1,11 +1,14 @@
 package switchboard.fingerprint;
 
+import switchboard.fingerprint.impl.DeviceCommands;
+import switchboard.fingerprint.impl.Permission;
+
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 
 /** What the service knows about one WebSocket client; confined to the service verticle's event loop. */
-final class ClientSession {
+final class FingerprintSession {
 
   /** Between an admin token arriving and its verification finishing. */
   boolean authenticating;

@@ -6,6 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import switchboard.auth.JwtVerifier;
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
+import switchboard.fingerprint.impl.CommandException;
+import switchboard.fingerprint.impl.DeviceCommands;
+import switchboard.fingerprint.impl.Permission;
+import switchboard.fingerprint.impl.ScanOptions;
 
 import java.util.EnumSet;
 import java.util.Objects;
@@ -17,7 +22,7 @@ import java.util.function.LongSupplier;
  * admin JWT as {@code Authorization: Bearer}). Errors are JSON {@code {error, code, timestamp}} with the
  * WebSocket API's codes and a matching HTTP status. {@code GET /api/health} needs no key.
  */
-final class RestApi {
+final class FingerprintRestApi {
 
   private static final String CALLER = "fingerprint.caller";
 
@@ -37,7 +42,7 @@ final class RestApi {
     }
   }
 
-  RestApi(FingerprintConfig config, JwtVerifier jwt, DeviceCommands commands, LongSupplier uptimeSeconds) {
+  FingerprintRestApi(FingerprintConfig config, JwtVerifier jwt, DeviceCommands commands, LongSupplier uptimeSeconds) {
     this.config = Objects.requireNonNull(config, "config");
     this.jwt = Objects.requireNonNull(jwt, "jwt");
     this.commands = Objects.requireNonNull(commands, "commands");
@@ -46,7 +51,7 @@ final class RestApi {
 
   void mount(Router router) {
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("uptime", uptimeSeconds.getAsLong()).put("version", config.version()).put("timestamp", Frames.now())));
+        .put("uptime", uptimeSeconds.getAsLong()).put("version", config.version()).put("timestamp", FingerprintProtocol.now())));
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/devices").handler(this::listDevices);
     router.get("/api/devices/:id").handler(this::getDevice);
@@ -101,7 +106,7 @@ final class RestApi {
         fail(ctx, ar.cause());
       } else {
         ctx.json(new JsonObject().put("devices", new JsonArray(ar.result())).put("count", ar.result().size())
-            .put("timestamp", Frames.now()));
+            .put("timestamp", FingerprintProtocol.now()));
       }
     });
   }
@@ -149,7 +154,7 @@ final class RestApi {
       } else {
         ctx.response().setStatusCode(201);
         ctx.json(new JsonObject().put("scanId", ar.result().getString("scanId")).put("deviceId", deviceId)
-            .put("status", "scanning").put("timestamp", Frames.now()));
+            .put("status", "scanning").put("timestamp", FingerprintProtocol.now()));
       }
     });
   }
@@ -178,7 +183,7 @@ final class RestApi {
         fail(ctx, ar.cause());
       } else {
         ctx.json(new JsonObject().put("scanId", ar.result().getString("scanId")).put("status", "stopped")
-            .put("timestamp", Frames.now()));
+            .put("timestamp", FingerprintProtocol.now()));
       }
     });
   }
@@ -196,6 +201,6 @@ final class RestApi {
       return;
     }
     ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", message).put("code", code.code()).put("timestamp", Frames.now()).encode());
+        .end(new JsonObject().put("error", message).put("code", code.code()).put("timestamp", FingerprintProtocol.now()).encode());
   }
 }

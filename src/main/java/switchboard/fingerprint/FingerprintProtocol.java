@@ -2,18 +2,80 @@ package switchboard.fingerprint;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import switchboard.ws.WsCloseCodes;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Set;
 
 /**
- * Builders of the seed's frames, field for field, so every producer (WebSocket, hardware verticle, REST)
- * writes them the same way. Timestamps are ISO-8601 UTC with millisecond precision.
+ * The Fingerprint wire contract: the WebSocket paths, close codes, error codes, and builders of every frame,
+ * field for field, so every producer (WebSocket, hardware verticle, REST) writes them the same way.
+ * Timestamps are ISO-8601 UTC with millisecond precision.
  */
-public final class Frames {
+public final class FingerprintProtocol {
 
-  private Frames() {
+  /** The WebSocket paths: clients of the contract connect to {@code /}, others to {@code /ws}. */
+  public static final Set<String> WS_PATHS = Set.of("/", "/ws");
+  /** Close code after auth:error and on the auth deadline. */
+  public static final int CLOSE_AUTH_FAILED = 4001;
+  /** Close codes: 4001 auth, 4000 idle (no pong), 4009 slow consumer, 1008 abuse. */
+  public static final WsCloseCodes CLOSE_CODES =
+      new WsCloseCodes(CLOSE_AUTH_FAILED, 4000, 4009, WsCloseCodes.POLICY_VIOLATION);
+  /** The frame types that end a scan. */
+  public static final Set<String> SCAN_ENDINGS = Set.of("scan:complete", "scan:error", "scan:timeout", "scan:stopped");
+
+  /**
+   * The numeric codes of the contract, shared by WebSocket frames, REST errors and event-bus command
+   * failures. 4000 and 4029 cover bad input and flooding, which the contract's own list leaves open.
+   */
+  public enum ErrorCode {
+    DEVICE_NOT_FOUND(1001, 404, "Device not found"),
+    DEVICE_BUSY(1002, 409, "Device is busy"),
+    SCAN_NOT_FOUND(1003, 404, "Scan not found"),
+    LOW_QUALITY(2001, 422, "Low quality scan"),
+    INVALID_MESSAGE(4000, 400, "Invalid message"),
+    AUTH_FAILED(4001, 401, "Authentication failed"),
+    PERMISSION_DENIED(4003, 403, "Permission denied"),
+    RATE_LIMITED(4029, 429, "Too many messages"),
+    INTERNAL(5001, 500, "Internal server error");
+
+    private final int code;
+    private final int httpStatus;
+    private final String message;
+
+    ErrorCode(int code, int httpStatus, String message) {
+      this.code = code;
+      this.httpStatus = httpStatus;
+      this.message = message;
+    }
+
+    public int code() {
+      return code;
+    }
+
+    public int httpStatus() {
+      return httpStatus;
+    }
+
+    /** The default sentence for clients. */
+    public String message() {
+      return message;
+    }
+
+    /** The code with this number; {@link #INTERNAL} for any other (a failure from outside the contract). */
+    public static ErrorCode of(int code) {
+      for (ErrorCode c : values()) {
+        if (c.code == code) {
+          return c;
+        }
+      }
+      return INTERNAL;
+    }
+  }
+
+  private FingerprintProtocol() {
   }
 
   public static String now() {
@@ -63,8 +125,8 @@ public final class Frames {
   }
 
   /**
-   * A scan:error answering a scan:start or scan:stop. It carries the seed's response fields
-   * ({@code message, code, timestamp}) and, so that the seed's own client code works on it, those of the
+   * A scan:error answering a scan:start or scan:stop. It carries the contract's response fields
+   * ({@code message, code, timestamp}) and, so that the reference client's code works on it, those of the
    * scan:error event too ({@code error, retryable}, and {@code deviceId}/{@code scanId} when known).
    */
   public static JsonObject scanRequestError(String deviceId, String scanId, ErrorCode code, String message) {

@@ -1,4 +1,4 @@
-package switchboard.fingerprint;
+package switchboard.fingerprint.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import switchboard.bus.Addresses;
 import switchboard.bus.ClusterView;
 import switchboard.bus.SessionDirectory;
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
 import switchboard.fingerprint.hardware.HardwareVerticle;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package switchboard.fingerprint;
+package switchboard.fingerprint.impl;
 
 import java.util.Locale;
 

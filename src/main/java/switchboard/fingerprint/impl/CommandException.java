@@ -1,4 +1,6 @@
-package switchboard.fingerprint;
+package switchboard.fingerprint.impl;
+
+import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
 
 import java.util.Objects;
 

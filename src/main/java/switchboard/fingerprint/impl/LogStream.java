@@ -1,8 +1,9 @@
-package switchboard.fingerprint;
+package switchboard.fingerprint.impl;
 
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
+import switchboard.fingerprint.FingerprintProtocol;
 
 import java.util.Objects;
 
@@ -55,6 +56,6 @@ public final class LogStream {
     }
     JsonObject meta = metadata == null ? new JsonObject() : metadata.copy();
     bus.publish(switchboard.bus.Addresses.FINGERPRINT_DEVICE_EVENTS,
-        Frames.logEntry(level, message, meta.put("node", nodeId)));
+        FingerprintProtocol.logEntry(level, message, meta.put("node", nodeId)));
   }
 }

@@ -2,7 +2,7 @@ package switchboard.fingerprint.hardware;
 
 /**
  * Drives one fingerprint reader: waits for a finger and captures one impression at a time. The scan
- * session logic (timeouts, quality threshold, enrollment) sits above it in {@link HardwareVerticle}, so a
+ * session logic (timeouts, quality threshold, enrollment) sits above it in the scan runner, so a
  * driver only talks to its reader. Every method is called, and every listener call is made, on the
  * hardware verticle's worker context.
  */

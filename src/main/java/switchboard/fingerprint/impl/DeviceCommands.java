@@ -9,7 +9,6 @@ import switchboard.bus.Addresses;
 import switchboard.bus.ClusterView;
 import switchboard.bus.SessionDirectory;
 import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
-import switchboard.fingerprint.hardware.HardwareVerticle;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -50,10 +50,10 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
   /**
    * Scan defaults and bounds (a client's options are checked against them).
    *
-   * @param defaultTimeout          options.timeout when absent (30 s, as the seed)
+   * @param defaultTimeout          options.timeout when absent (30 s, as the contract says)
    * @param minTimeout              smallest accepted options.timeout
    * @param maxTimeout              largest accepted options.timeout
-   * @param defaultQualityThreshold options.qualityThreshold when absent (50, as the seed)
+   * @param defaultQualityThreshold options.qualityThreshold when absent (50, as the contract says)
    * @param enrollScans             scansRequired of {@code mode:"enroll"} without an explicit count
    * @param maxScansRequired        largest accepted options.scansRequired
    * @param retention               how long a finished scan stays readable (GET /api/scans/{id})

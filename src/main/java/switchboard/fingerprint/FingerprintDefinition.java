@@ -14,7 +14,7 @@ import switchboard.platform.ServiceDefinition;
 import java.util.List;
 
 /**
- * The Fingerprint service (seed 004): the hardware verticle on a worker thread (when enabled on this
+ * The Fingerprint service: the hardware verticle on a worker thread (when enabled on this
  * node), then the WebSocket/REST verticle on an event loop.
  */
 public final class FingerprintDefinition implements ServiceDefinition<FingerprintConfig> {

@@ -39,7 +39,7 @@ public record WalletConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws
       List.of(new DefaultToken("USDC", 6), new DefaultToken("USDT", 6), new DefaultToken("ETH", 18));
 
   /**
-   * The wallet's WebSocket defaults: small frames (envelopes are a few hundred bytes), the seed's 10 s
+   * The wallet's WebSocket defaults: small frames (envelopes are a few hundred bytes), the contract's 10 s
    * auth window, pings every 25 s and 75 s without any frame (pongs count) closes.
    */
   public static final WsLimits WS_DEFAULTS = WsLimits.DEFAULTS

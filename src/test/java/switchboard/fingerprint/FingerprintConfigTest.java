@@ -26,7 +26,7 @@ class FingerprintConfigTest {
     return FingerprintConfig.read(new ConfigReader(section));
   }
 
-  /** Verifies that an empty section gets the seed's port, timeouts and heartbeat. */
+  /** Verifies that an empty section gets the contract's port, timeouts and heartbeat. */
   @Test
   void defaults() {
     FingerprintConfig c = read(new JsonObject());

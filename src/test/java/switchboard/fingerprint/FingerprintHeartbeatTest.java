@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.fingerprint.FingerprintFixture.next;
 import static switchboard.testing.Await.await;
 
-/** Verifies the seed's heartbeat: server JSON pings, and a close when the client stays silent too long. */
+/** Verifies the contract's heartbeat: server JSON pings, and a close when the client stays silent too long. */
 class FingerprintHeartbeatTest {
 
   private Vertx vertx;

@@ -23,7 +23,7 @@ import static switchboard.fingerprint.FingerprintFixture.scanStart;
 import static switchboard.fingerprint.FingerprintFixture.subscribe;
 import static switchboard.testing.Await.await;
 
-/** Verifies the seed 004 WebSocket API end to end with the simulated readers. */
+/** Verifies the Fingerprint WebSocket API end to end with the simulated readers. */
 class FingerprintWebSocketTest {
 
   private Vertx vertx;
@@ -56,7 +56,7 @@ class FingerprintWebSocketTest {
     WsTestClient c = fp.connect();
     // WHEN it authenticates with a key holding both permissions
     c.send(new JsonObject().put("type", "auth").put("apiKey", SCAN_KEY));
-    // THEN it gets the seed's auth:success and a running service:status
+    // THEN it gets the contract's auth:success and a running service:status
     JsonObject ok = await(c.next());
     assertThat(ok).isEqualTo(new JsonObject().put("type", "auth:success").put("message", "Authentication successful")
         .put("permissions", new io.vertx.core.json.JsonArray().add("device:read").add("fingerprint:scan")));

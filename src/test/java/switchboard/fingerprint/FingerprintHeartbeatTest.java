@@ -2,9 +2,12 @@ package switchboard.fingerprint;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
 
@@ -15,23 +18,20 @@ import static switchboard.fingerprint.FingerprintFixture.next;
 import static switchboard.testing.Await.await;
 
 /** Verifies the contract's heartbeat: server JSON pings, and a close when the client stays silent too long. */
+@ExtendWith(VertxExtension.class)
 class FingerprintHeartbeatTest {
 
-  private Vertx vertx;
+  /** Pings the client answers: 15 × 100 ms is three times the heartbeat window. */
+  private static final int ANSWERED_PINGS = 15;
+
   private FingerprintFixture fp;
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
+  void setUp(Vertx vertx) {
     // Pings every 100 ms, closed after 500 ms without a pong (or any other message).
     JsonObject config = FingerprintFixture.config().put("heartbeatIntervalMs", 100)
         .put("ws", new JsonObject().put("authTimeoutMs", 2000).put("idleTimeoutMs", 500));
     fp = FingerprintFixture.start(TestPlatform.single(vertx), config);
-  }
-
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
   }
 
   /** Verifies that the server pings with a timestamp and closes a client that never answers with 4000. */
@@ -49,20 +49,28 @@ class FingerprintHeartbeatTest {
 
   /** Verifies that a client answering every ping with a pong outlives the heartbeat window many times. */
   @Test
-  void answeringClientStaysOpen() {
+  void answeringClientStaysOpen(VertxTestContext ctx) {
     WsTestClient c = fp.client(FingerprintFixture.READ_KEY);
-    long start = System.nanoTime();
-    int pings = 0;
+    Checkpoint answered = ctx.checkpoint(ANSWERED_PINGS);
+    Checkpoint stillServed = ctx.checkpoint();
     // WHEN it answers pings for three times the window
-    while (System.nanoTime() - start < 1_500_000_000L) {
-      next(c, "ping");
+    answer(ctx, c, ANSWERED_PINGS, answered, stillServed);
+  }
+
+  private void answer(VertxTestContext ctx, WsTestClient c, int left, Checkpoint answered, Checkpoint stillServed) {
+    c.next(m -> "ping".equals(m.getString("type"))).onComplete(ctx.succeeding(ping -> {
       c.send(new JsonObject().put("type", "pong").put("timestamp", Instant.now().toString()));
-      pings++;
-    }
-    // THEN it is still served
-    assertThat(pings).isGreaterThan(5);
-    c.send(new JsonObject().put("type", "ping"));
-    assertThat(next(c, "pong").getString("type")).isEqualTo("pong");
-    assertThat(c.closed().isComplete()).isFalse();
+      answered.flag();
+      if (left > 1) {
+        answer(ctx, c, left - 1, answered, stillServed);
+        return;
+      }
+      // THEN it is still served
+      c.send(new JsonObject().put("type", "ping"));
+      c.next(m -> "pong".equals(m.getString("type"))).onComplete(ctx.succeeding(pong -> {
+        ctx.verify(() -> assertThat(c.closed().isComplete()).isFalse());
+        stillServed.flag();
+      }));
+    }));
   }
 }

@@ -190,6 +190,8 @@ class FingerprintWebSocketTest {
     assertThat(next(c, "scan:progress").getInteger("scansCompleted")).isEqualTo(2);
     JsonObject complete = next(c, "scan:complete");
     assertThat(complete.getString("scanId")).isEqualTo(scanId);
+    c.send(new JsonObject().put("type", "ping"));
+    next(c, "pong");
     assertThat(c.pending()).noneMatch(t -> t.contains("scan:progress"));
     // AND mode "enroll" uses the configured default count
     String second = scanStart(c, "dev-enroll", new JsonObject().put("mode", "enroll")).getString("scanId");

@@ -135,6 +135,8 @@ class WalletGatewayTest {
     WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()
         .put("from", alice.address()).put("to", bob.address()).put("amount", "1").put("domainSeparator", usdc));
     assertThat(push(b, "BALANCE_UPDATE").getString("balance")).isEqualTo("251");
+    // (a GET_BALANCE round trip: any TRANSFER push for that transfer would have been written before its answer)
+    call(b, bob, "GET_BALANCE", requestId(), usdc);
     assertThat(b.pending()).noneMatch(t -> t.contains("\"TRANSFER\""));
     // AND an ETH transfer is not pushed to USDC-only subscribers
     WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()

@@ -4,9 +4,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.bus.Addresses;
 import switchboard.config.ConfigReader;
 import switchboard.fingerprint.FingerprintConfig;
@@ -24,20 +27,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static switchboard.testing.Await.await;
 
 /** Verifies the hardware verticle: its worker thread, USB through usb4java, hot-plug, the simulated driver. */
+@ExtendWith(VertxExtension.class)
 class HardwareVerticleTest {
 
   private Vertx vertx;
   private Platform platform;
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
     platform = TestPlatform.single(vertx);
   }
 
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
+  /** A scan:start command to this node's hardware verticle. */
+  private JsonObject scanStart(String deviceId, int qualityThreshold) {
+    return new JsonObject().put("command", "scan:start").put("deviceId", deviceId).put("principal", "key:test")
+        .put("timeout", 10_000L).put("qualityThreshold", qualityThreshold).put("scansRequired", 1);
   }
 
   private static FingerprintConfig config(JsonObject hardware) {
@@ -55,7 +60,7 @@ class HardwareVerticleTest {
 
   private void eventually(java.util.function.BooleanSupplier condition) {
     for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
-      io.vertx.core.Promise<Void> tick = io.vertx.core.Promise.promise();
+      Promise<Void> tick = Promise.promise();
       vertx.setTimer(25, id -> tick.complete());
       await(tick.future());
     }
@@ -129,27 +134,25 @@ class HardwareVerticleTest {
     assertThat(hardware.usbAvailable()).isFalse();
     assertThat(hardware.usbProblem()).contains("LIBUSB_ERROR_OTHER");
     eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
-    Promise<Void> later = Promise.promise();
-    vertx.setTimer(300, id -> later.complete());
-    await(later.future());
-    assertThat(events.stream().filter(e -> "log:entry".equals(e.getString("type"))
-        && e.getString("message").contains("USB")).toList()).singleElement()
-        .satisfies(e -> assertThat(e.getString("level")).isEqualTo("warn"));
     // AND the simulated reader is attached and scannable
     assertThat(events.stream().filter(e -> "device:connected".equals(e.getString("type")))
         .map(e -> e.getJsonObject("device").getString("id")).toList()).containsExactly("device-001");
     JsonObject started = await(vertx.eventBus().<JsonObject>request(Addresses.fingerprintCommands(platform.nodeId()),
-        new JsonObject().put("command", "scan:start").put("deviceId", "device-001").put("principal", "key:test")
-            .put("timeout", 10_000L).put("qualityThreshold", 0).put("scansRequired", 1))).body();
+        scanStart("device-001", 0))).body();
     assertThat(started.getString("scanId")).startsWith("scan-");
+    // AND no second USB warning came before the scan's events, which the verticle publishes after it, in order
+    eventually(() -> events.stream().anyMatch(e -> "device:status".equals(e.getString("type"))));
+    assertThat(events.stream().filter(e -> "log:entry".equals(e.getString("type"))
+        && e.getString("message").contains("USB")).toList()).singleElement()
+        .satisfies(e -> assertThat(e.getString("level")).isEqualTo("warn"));
   }
 
   /** Verifies that a reader appearing on the bus is device:connected with its descriptors, and disconnected when gone. */
   @Test
-  void hotPlugPublishesConnectAndDisconnect() {
+  void hotPlugPublishesConnectAndDisconnect(VertxTestContext ctx) {
     // GIVEN a bus whose contents the test controls
     AtomicReference<List<UsbBus.UsbReader>> present = new AtomicReference<>(List.of());
-    List<Boolean> closed = new ArrayList<>();
+    List<Boolean> closed = new CopyOnWriteArrayList<>();
     UsbBus fake = new UsbBus() {
       @Override
       public void open() {
@@ -157,7 +160,7 @@ class HardwareVerticleTest {
 
       @Override
       public List<UsbReader> readers(List<HardwareConfig.UsbReaderId> wanted) {
-        assertThat(wanted).extracting(HardwareConfig.UsbReaderId::vendorId).containsExactly(0x1b55);
+        ctx.verify(() -> assertThat(wanted).extracting(HardwareConfig.UsbReaderId::vendorId).containsExactly(0x1b55));
         return present.get();
       }
 
@@ -166,33 +169,49 @@ class HardwareVerticleTest {
         closed.add(true);
       }
     };
-    List<JsonObject> events = events();
     HardwareVerticle hardware = new HardwareVerticle(platform, config(new JsonObject()
         .put("usb", new JsonObject().put("pollIntervalMs", 100))
         .put("simulated", new JsonObject().put("enabled", false))), () -> fake);
-    await(vertx.deployVerticle(hardware, FingerprintDefinition.hardwareDeployment()));
-    assertThat(hardware.usbAvailable()).isTrue();
-    // WHEN a reader is plugged in
-    present.set(List.of(new UsbBus.UsbReader("usb-1b55-0120-ABC123", "ABC123", "ZKTeco SLK20R", "5.00")));
-    eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
-    // THEN device:connected carries serial, model and firmware
-    JsonObject connected = events.stream().filter(e -> "device:connected".equals(e.getString("type"))).findFirst().orElseThrow();
-    assertThat(connected.getJsonObject("device")).isEqualTo(new JsonObject().put("id", "usb-1b55-0120-ABC123")
-        .put("serialNumber", "ABC123").put("model", "ZKTeco SLK20R").put("status", "connected").put("firmwareVersion", "5.00"));
-    // WHEN it is unplugged THEN device:disconnected
-    present.set(List.of());
-    eventually(() -> events.stream().anyMatch(e -> "device:disconnected".equals(e.getString("type"))));
-    JsonObject gone = events.stream().filter(e -> "device:disconnected".equals(e.getString("type"))).findFirst().orElseThrow();
-    assertThat(gone.getString("deviceId")).isEqualTo("usb-1b55-0120-ABC123");
-    assertThat(gone.getString("reason")).isEqualTo("Device unplugged");
-    // AND the bus is closed when the verticle stops
-    await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
-    assertThat(closed).containsExactly(true);
+    Checkpoint connected = ctx.checkpoint();
+    Checkpoint disconnected = ctx.checkpoint();
+    Checkpoint busClosed = ctx.checkpoint();
+    AtomicReference<String> deployment = new AtomicReference<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.FINGERPRINT_DEVICE_EVENTS, m -> {
+      JsonObject e = m.body();
+      if ("device:connected".equals(e.getString("type"))) {
+        // THEN device:connected carries serial, model and firmware
+        ctx.verify(() -> assertThat(e.getJsonObject("device")).isEqualTo(new JsonObject().put("id", "usb-1b55-0120-ABC123")
+            .put("serialNumber", "ABC123").put("model", "ZKTeco SLK20R").put("status", "connected")
+            .put("firmwareVersion", "5.00")));
+        connected.flag();
+        // WHEN it is unplugged
+        present.set(List.of());
+      } else if ("device:disconnected".equals(e.getString("type"))) {
+        // THEN device:disconnected
+        ctx.verify(() -> {
+          assertThat(e.getString("deviceId")).isEqualTo("usb-1b55-0120-ABC123");
+          assertThat(e.getString("reason")).isEqualTo("Device unplugged");
+        });
+        disconnected.flag();
+        // AND the bus is closed when the verticle stops
+        vertx.undeploy(deployment.get()).onComplete(ctx.succeeding(v -> {
+          ctx.verify(() -> assertThat(closed).containsExactly(true));
+          busClosed.flag();
+        }));
+      }
+    }).completion()
+        .compose(v -> vertx.deployVerticle(hardware, FingerprintDefinition.hardwareDeployment()))
+        .onComplete(ctx.succeeding(id -> {
+          deployment.set(id);
+          ctx.verify(() -> assertThat(hardware.usbAvailable()).isTrue());
+          // WHEN a reader is plugged in
+          present.set(List.of(new UsbBus.UsbReader("usb-1b55-0120-ABC123", "ABC123", "ZKTeco SLK20R", "5.00")));
+        }));
   }
 
   /** Verifies that with captureDriver "none" a USB reader is attached, but its scans fail with 5001. */
   @Test
-  void readerWithoutCaptureDriverFailsScans() {
+  void readerWithoutCaptureDriverFailsScans(VertxTestContext ctx) {
     UsbBus oneReader = new UsbBus() {
       @Override
       public void open() {
@@ -207,22 +226,36 @@ class HardwareVerticleTest {
       public void close() {
       }
     };
-    List<JsonObject> events = events();
-    await(vertx.deployVerticle(new HardwareVerticle(platform, config(new JsonObject()
-        .put("usb", new JsonObject().put("captureDriver", "none"))
-        .put("simulated", new JsonObject().put("enabled", false))), () -> oneReader),
-        FingerprintDefinition.hardwareDeployment()));
-    eventually(() -> events.stream().anyMatch(e -> "device:connected".equals(e.getString("type"))));
-    JsonObject started = await(vertx.eventBus().<JsonObject>request(Addresses.fingerprintCommands(platform.nodeId()),
-        new JsonObject().put("command", "scan:start").put("deviceId", "usb-1b55-0120-XYZ").put("principal", "key:test")
-            .put("timeout", 10_000L).put("qualityThreshold", 50).put("scansRequired", 1))).body();
-    eventually(() -> events.stream().anyMatch(e -> "scan:error".equals(e.getString("type"))));
-    JsonObject error = events.stream().filter(e -> "scan:error".equals(e.getString("type"))).findFirst().orElseThrow();
-    assertThat(error.getString("scanId")).isEqualTo(started.getString("scanId"));
-    assertThat(error.getInteger("code")).isEqualTo(5001);
-    assertThat(error.getString("error")).isEqualTo("No capture driver for this reader model");
-    eventually(() -> events.stream().anyMatch(e -> "device:status".equals(e.getString("type"))
-        && "error".equals(e.getString("status"))));
+    Checkpoint failed = ctx.checkpoint();
+    Checkpoint inError = ctx.checkpoint();
+    Promise<String> scanId = Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.FINGERPRINT_DEVICE_EVENTS, m -> {
+      JsonObject e = m.body();
+      switch (e.getString("type")) {
+        case "device:connected" -> vertx.eventBus().<JsonObject>request(Addresses.fingerprintCommands(platform.nodeId()),
+            scanStart("usb-1b55-0120-XYZ", 50)).onComplete(ctx.succeeding(reply -> scanId.complete(reply.body().getString("scanId"))));
+        case "scan:error" -> scanId.future().onSuccess(id -> {
+          ctx.verify(() -> {
+            assertThat(e.getString("scanId")).isEqualTo(id);
+            assertThat(e.getInteger("code")).isEqualTo(5001);
+            assertThat(e.getString("error")).isEqualTo("No capture driver for this reader model");
+          });
+          failed.flag();
+        });
+        case "device:status" -> {
+          if ("error".equals(e.getString("status"))) {
+            inError.flag();
+          }
+        }
+        default -> {
+        }
+      }
+    }).completion()
+        .compose(v -> vertx.deployVerticle(new HardwareVerticle(platform, config(new JsonObject()
+            .put("usb", new JsonObject().put("captureDriver", "none"))
+            .put("simulated", new JsonObject().put("enabled", false))), () -> oneReader),
+            FingerprintDefinition.hardwareDeployment()))
+        .onComplete(ctx.succeeding(id -> { }));
   }
 
   /** Verifies that two simulated readers with the same seed and id capture the same qualities and templates. */
@@ -240,7 +273,7 @@ class HardwareVerticleTest {
   private List<String> captures(SimulatedReaderDriver driver) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      io.vertx.core.Promise<String> done = io.vertx.core.Promise.promise();
+      Promise<String> done = Promise.promise();
       vertx.runOnContext(v -> driver.capture(new ReaderDriver.CaptureListener() {
         @Override
         public void fingerDetected(int quality) {

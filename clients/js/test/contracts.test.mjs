@@ -308,3 +308,22 @@ test('contracts: Fingerprint frames of a scan, an admin log stream and errors', 
   await dev.next((m) => m.type === 'unsubscribe:success');
   assert.deepEqual(failures, []);
 });
+
+test('contracts: the management server serves these contracts at /docs/ and the SDK at /sdk/, byte for byte', live, async () => {
+  for (const file of [...Object.keys(documents), 'index.html']) {
+    const res = await fetch(node.http('management', `/docs/${file}`));
+    assert.equal(res.status, 200, `/docs/${file}`);
+    assert.equal(await res.text(), readFileSync(new URL(file, apiDir), 'utf8'), `/docs/${file} differs from docs/api/${file}`);
+  }
+  const index = await fetch(node.http('management', '/docs/'));
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /signal\.asyncapi\.json/);
+  for (const file of ['signal.js', 'signal.d.ts', 'keccak.js', 'wallet.js', 'webflow.js', 'securecall.js']) {
+    const res = await fetch(node.http('management', `/sdk/${file}`));
+    assert.equal(res.status, 200, `/sdk/${file}`);
+    if (file.endsWith('.js')) assert.match(res.headers.get('content-type'), /javascript/, `/sdk/${file} content type`);
+    assert.equal(await res.text(), readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), `/sdk/${file} differs`);
+  }
+  assert.equal((await fetch(node.http('management', '/sdk/package.json'))).status, 404);
+  assert.equal((await fetch(node.http('management', '/sdk/../pom.xml'))).status, 404);
+});

@@ -66,9 +66,10 @@ async function shoot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-test('signal.js in Chromium: authenticates, receives a REST room push and decrypts it', async () => {
+test('signal.js served by the node, in Chromium: authenticates, receives a REST room push and decrypts it', async () => {
   const topic = 'browser.notice';
   const page = await open('/pages/signal.html', {
+    sdk: node.http('management', '/sdk/signal.js'),
     url: node.ws('signal', '/ws'), token: node.jwt('browser-user', ['user']), ecdhInfo: node.ecdhInfo, topic,
   });
   await until(page, () => window.testState.clientId, 'connected');

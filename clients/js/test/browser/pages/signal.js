@@ -1,5 +1,8 @@
-import { SignalClient } from '/sdk/signal.js';
 import { fail, log, params } from '/pages/log.js';
+
+// The SDK as the node serves it (management server, /sdk/), imported across origins.
+const { SignalClient } = await import(params.get('sdk'));
+log(`SDK loaded from ${params.get('sdk')}`);
 
 const client = new SignalClient({
   url: params.get('url'),

@@ -39,7 +39,11 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(health()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/docs/*").handler(StaticHandler.create("static/docs"));
-    router.get("/sdk/*").handler(StaticHandler.create("static/sdk"));
+    // Pages on any origin import the SDK as ES modules, which the browser fetches in CORS mode.
+    router.get("/sdk/*").handler(ctx -> {
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+      ctx.next();
+    }).handler(StaticHandler.create("static/sdk"));
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> server = s);
   }

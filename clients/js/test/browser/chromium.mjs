@@ -72,7 +72,7 @@ test('signal.js served by the node, in Chromium: authenticates, receives a REST 
     sdk: node.http('management', '/sdk/signal.js'),
     url: node.ws('signal', '/ws'), token: node.jwt('browser-user', ['user']), ecdhInfo: node.ecdhInfo, topic,
   });
-  await until(page, () => window.testState.clientId, 'connected');
+  await until(page, () => window.testState.joined?.includes('ws-test-payment'), 'connected and joined ws-test-payment');
   const data = { orderId: randomUUID(), note: 'déjà vu ✓ 🔐' };
   const sent = await postJson(node.http('signal', '/v1/api/socket/websocket/clients/rooms/ws-test-payment/send'),
     node.jwt('browser-service', ['service']), { topic, data });

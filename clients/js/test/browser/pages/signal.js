@@ -11,7 +11,10 @@ const client = new SignalClient({
   autoJoinRooms: ['ws-test-payment'],
 });
 client.on('error', (e) => fail(`${e.code}: ${e.message}`));
-client.on('join', (data) => log(`joined ${data.rooms.join(', ')}`));
+client.on('join', (data) => {
+  window.testState.joined = data.rooms;
+  log(`joined ${data.rooms.join(', ')}`);
+});
 client.on(params.get('topic'), (data, meta) => {
   window.testState.events.push({ data, meta });
   log(`decrypted ${params.get('topic')}: ${JSON.stringify(data)}`);

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import switchboard.app.AppConfig;
 import switchboard.platform.Platform;
@@ -15,7 +16,10 @@ import switchboard.platform.RunningService;
 import java.util.List;
 import java.util.Objects;
 
-/** Operators' HTTP server: {@code GET /health} (node, cluster members, services) and {@code GET /metrics}. */
+/**
+ * Operators' HTTP server: {@code GET /health} (node, cluster members, services), {@code GET /metrics}, the API
+ * contracts under {@code /docs/} and the JavaScript SDK under {@code /sdk/} (both packaged into the jar).
+ */
 public final class ManagementVerticle extends VerticleBase {
 
   private final Platform platform;
@@ -34,6 +38,12 @@ public final class ManagementVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(health()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/docs/*").handler(StaticHandler.create("static/docs"));
+    // Pages on any origin import the SDK as ES modules, which the browser fetches in CORS mode.
+    router.get("/sdk/*").handler(ctx -> {
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+      ctx.next();
+    }).handler(StaticHandler.create("static/sdk"));
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> server = s);
   }

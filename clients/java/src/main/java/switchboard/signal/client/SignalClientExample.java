@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>
  * cd clients/java
- * mvn -B -q package dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
+ * mvn -B -q package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
  * java -cp "target/switchboard-signal-client-0.1.0-SNAPSHOT.jar:$(cat target/classpath.txt)" \
  *     switchboard.signal.client.SignalClientExample ws://localhost:3500/ws "$(../../scripts/dev-token --sub alice --roles pos)"
  * </pre>

@@ -3,7 +3,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 JAR=target/switchboard.jar
 
 ensure_jar() {
-  if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml docs/api clients/js/*.js clients/js/*.d.ts -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+  if [ ! -f "$JAR" ] || [ -n "$(find src clients/java/src pom.xml docs/api clients/js/*.js clients/js/*.d.ts -newer "$JAR" -print -quit 2>/dev/null)" ]; then
     echo "building $JAR ..." >&2
     mvn -B -q -DskipTests package >&2 || { echo "build failed" >&2; exit 1; }
   fi

@@ -9,8 +9,10 @@ import java.util.List;
  * encrypted event of its own.
  *
  * <pre>
- * java -cp target/switchboard.jar switchboard.signal.client.SignalClientExample \
- *     ws://localhost:3500/ws "$(java -cp target/switchboard.jar switchboard.app.DevToken --sub alice --roles pos)"
+ * cd clients/java
+ * mvn -B -q package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
+ * java -cp "target/switchboard-signal-client-0.1.0-SNAPSHOT.jar:$(cat target/classpath.txt)" \
+ *     switchboard.signal.client.SignalClientExample ws://localhost:3500/ws "$(../../scripts/dev-token --sub alice --roles pos)"
  * </pre>
  */
 public final class SignalClientExample {

@@ -13,12 +13,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import switchboard.signal.crypto.DecryptionException;
 import switchboard.signal.crypto.HandshakeCrypto;
 import switchboard.signal.crypto.SessionCipher;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +45,8 @@ public final class EncryptedWebSocketClient {
   public static final String RECONNECT_FAILED = "reconnect_failed";
   public static final String DISCONNECTED = "disconnected";
 
-  private static final Logger LOG = LoggerFactory.getLogger(EncryptedWebSocketClient.class);
+  // the JDK's logging facade, so the SDK needs no logging library; an application routes it where it likes
+  private static final Logger LOG = System.getLogger(EncryptedWebSocketClient.class.getName());
 
   /** Where the client is in its life. */
   public enum State { IDLE, CONNECTING, AUTHENTICATING, AUTHENTICATED, DISCONNECTED, CLOSED }
@@ -255,7 +256,7 @@ public final class EncryptedWebSocketClient {
         return;
       }
       if (ar.failed()) {
-        LOG.debug("connect to {} failed: {}", options.getUrl(), ar.cause().toString());
+        LOG.log(Level.DEBUG, () -> "connect to " + options.getUrl() + " failed: " + ar.cause());
         disconnected(null, null);
         return;
       }
@@ -276,7 +277,7 @@ public final class EncryptedWebSocketClient {
     try {
       frame = new JsonObject(text);
     } catch (DecodeException e) {
-      LOG.warn("ignoring a frame that is not JSON");
+      LOG.log(Level.WARNING, "ignoring a frame that is not JSON");
       return;
     }
     String event = frame.getString("event", "");
@@ -304,7 +305,7 @@ public final class EncryptedWebSocketClient {
       try {
         cipher = handshake.complete(info, options.getEcdhInfo());
       } catch (ClientHandshake.HandshakeException e) {
-        LOG.error("handshake failed: {}", e.getMessage());
+        LOG.log(Level.ERROR, () -> "handshake failed: " + e.getMessage());
         ws.close((short) 1008, "handshake failed");
         return;
       }
@@ -342,7 +343,7 @@ public final class EncryptedWebSocketClient {
     try {
       inner = Json.decodeValue(cipher.open(data));
     } catch (DecryptionException | DecodeException e) {
-      LOG.warn("could not decrypt a frame: {}", e.getMessage());
+      LOG.log(Level.WARNING, () -> "could not decrypt a frame: " + e.getMessage());
       return;
     }
     if (inner instanceof JsonObject msg && msg.getValue("event") instanceof String event) {
@@ -371,7 +372,7 @@ public final class EncryptedWebSocketClient {
       try {
         h.handle(data);
       } catch (RuntimeException e) {
-        LOG.error("handler for '{}' failed", event, e);
+        LOG.log(Level.ERROR, () -> "handler for '" + event + "' failed", e);
       }
     }
   }

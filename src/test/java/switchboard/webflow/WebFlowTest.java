@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.bus.Addresses;
 import switchboard.testing.TestPlatform;
 import switchboard.webflow.StompTestClient.StompFrame;
+import switchboard.webflow.impl.WebSocketIds;
 
 import java.util.List;
 import java.util.Map;

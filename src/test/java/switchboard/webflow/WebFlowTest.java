@@ -73,6 +73,7 @@ class WebFlowTest {
   /** The server is still there for newcomers after a client was thrown out. */
   private static void assertServerAlive() {
     StompTestClient fresh = registered(newId());
+    await(fresh.barrier());
     assertThat(fresh.pending()).isEmpty();
     await(fresh.close());
   }
@@ -139,6 +140,8 @@ class WebFlowTest {
     assertThat(message.json()).isEqualTo(notice(idA, "CONFIRMED"));
     notifyBus(notice(idB, "CANCELED"));
     assertThat(nextAuthorization(b).json()).isEqualTo(notice(idB, "CANCELED"));
+    await(a.barrier());
+    await(b.barrier());
     assertThat(b.pending()).isEmpty();
     assertThat(a.pending()).isEmpty();
     await(a.close());
@@ -168,6 +171,7 @@ class WebFlowTest {
     assertThat(ok.json()).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
     assertThat(nextAuthorization(a).json())
         .isEqualTo(notice(WebSocketIds.fromOperationId(operationId), "CONFIRMED"));
+    await(b.barrier());
     assertThat(b.pending()).isEmpty();
     await(a.close());
     await(b.close());

@@ -328,7 +328,9 @@ class WebFlowTest {
         "SEND\ndestination:/app/registration\n\n{\"webSocketId\":42}\0",
         "SEND\ndestination:/app/registration\n\n{\"webSocketId\":\"has space\"}\0",
         "SEND\n\n{}\0",
-        "BEGIN\ntransaction:t1\n\n\0");
+        "BEGIN\ntransaction:t1\n\n\0",
+        "SEND\ndestination:/app/registration\ncontent-length:many\n\n{}\0",
+        "CONNECT\naccept-version:1.2\n\n\0");
     for (String frame : bad) {
       // GIVEN a connected session WHEN it sends a malformed frame THEN it gets an ERROR frame and is closed
       StompTestClient c = await(StompTestClient.connect(vertx, server.port()));
@@ -399,6 +401,15 @@ class WebFlowTest {
     await(c.close());
     Answer health = request(HttpMethod.GET, "/health", null, null);
     assertThat(health.json()).isEqualTo(new JsonObject().put("status", "ok"));
+  }
+
+  /** Verifies that the STOMP 1.2 form of CONNECT (command STOMP) opens a session like CONNECT. */
+  @Test
+  void stompCommandConnectsLikeConnect() {
+    StompTestClient c = await(StompTestClient.open(vertx, server.port()));
+    c.send("STOMP", Map.of("accept-version", "1.2", "host", "localhost"), "");
+    assertThat(await(c.next()).command()).isEqualTo("CONNECTED");
+    await(c.close());
   }
 
   /** Verifies the documented derivation: webSocketId = lowercase hex SHA-256 of the operationId. */

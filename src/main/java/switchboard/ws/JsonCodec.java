@@ -33,12 +33,7 @@ final class JsonCodec implements WsCodec {
 
   @Override
   public void onOpen(WsConnection c) {
-    try {
-      handler.onOpen(c);
-    } catch (RuntimeException e) {
-      LOG.error("onOpen failed for {}", c.id(), e);
-      c.close(WsCloseCodes.INTERNAL_ERROR, "internal error");
-    }
+    handler.onOpen(c);
   }
 
   @Override
@@ -82,11 +77,7 @@ final class JsonCodec implements WsCodec {
 
   @Override
   public void onClose(WsConnection c) {
-    try {
-      handler.onClose(c);
-    } catch (RuntimeException e) {
-      LOG.error("onClose failed for {}", c.id(), e);
-    }
+    handler.onClose(c);
   }
 
   @Override

@@ -199,7 +199,17 @@ public final class StompCodec implements WsCodec {
       receipt(c, frame);
       c.close(WsCloseCodes.NORMAL, "");
     } else {
+      dispatch(c, frame);
+    }
+  }
+
+  private void dispatch(WsConnection c, Frame frame) {
+    try {
       handler.onFrame(c, frame);
+    } catch (RuntimeException e) {
+      LOG.error("{} handler failed on a frame from {}", metrics.service(), c.id(), e);
+      metrics.error(WsProblem.INTERNAL_ERROR.name());
+      fail(c, "Internal error", frame);
     }
   }
 
@@ -252,11 +262,7 @@ public final class StompCodec implements WsCodec {
   public void onClose(WsConnection c) {
     Session session = c.codecState();
     if (session != null && session.connected) {
-      try {
-        handler.onClose(c);
-      } catch (RuntimeException e) {
-        LOG.error("onClose failed for {}", c.id(), e);
-      }
+      handler.onClose(c);
     }
   }
 

@@ -148,7 +148,12 @@ public final class WsEndpoint {
     socket.closeHandler(v -> onClosed(c, ip));
     connections.put(c.id(), c);
     metrics.connectionOpened();
-    codec.onOpen(c);
+    try {
+      codec.onOpen(c);
+    } catch (RuntimeException e) {
+      LOG.error("{} failed to open {}", metrics.service(), c.id(), e);
+      c.close(WsCloseCodes.INTERNAL_ERROR, "internal error");
+    }
   }
 
   private void onClosed(WsConnection c, String ip) {
@@ -157,7 +162,11 @@ public final class WsEndpoint {
     }
     guard.released(ip);
     metrics.connectionClosed();
-    codec.onClose(c);
+    try {
+      codec.onClose(c);
+    } catch (RuntimeException e) {
+      LOG.error("{} failed to close {}", metrics.service(), c.id(), e);
+    }
   }
 
   private void onFrame(WsConnection c, WebSocketFrame frame) {

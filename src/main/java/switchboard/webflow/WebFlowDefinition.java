@@ -29,7 +29,7 @@ public final class WebFlowDefinition implements ServiceDefinition<WebFlowConfig>
     WebFlowVerticle verticle = new WebFlowVerticle(platform, config);
     return platform.vertx().deployVerticle(verticle).map(id -> {
       return new RunningService(NAME, verticle.port(), List.of(config.http().url(true, verticle.port(), config.path()),
-          config.http().url(false, verticle.port(), "/api/authorizations")));
+          config.http().url(false, verticle.port(), WebFlowProtocol.AUTHORIZATIONS_PATH)));
     });
   }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
  * Decides whether a WebSocket upgrade may proceed: origin allow-list, per-IP and total connection limits.
  * Confined to one event loop. Answers the HTTP status to reject with, or 0 to accept.
  */
-public final class HandshakeGuard {
+final class HandshakeGuard {
 
   private final Set<String> allowedOrigins;
   private final int maxPerIp;
@@ -22,14 +22,14 @@ public final class HandshakeGuard {
   private final Map<String, Integer> perIp = new HashMap<>();
   private int total;
 
-  public HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal) {
+  HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
     this.maxPerIp = maxPerIp;
     this.maxTotal = maxTotal;
   }
 
   /** The status to reject with (403 origin, 429 per-IP limit, 503 node full), or 0 to accept. */
-  public int check(ServerWebSocketHandshake handshake) {
+  int check(ServerWebSocketHandshake handshake) {
     if (!allowedOrigins.isEmpty()) {
       String origin = handshake.headers().get("Origin");
       if (origin == null || !allowedOrigins.contains(origin)) {
@@ -50,7 +50,7 @@ public final class HandshakeGuard {
    * status. An accepted socket is counted against the limits; report its close with {@link #released}.
    * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
    */
-  public Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
+  Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
     int status = paths.contains(handshake.path()) ? check(handshake) : 404;
     if (status != 0) {
       metrics.error("HANDSHAKE_" + status);
@@ -62,17 +62,17 @@ public final class HandshakeGuard {
     return handshake.accept().onFailure(err -> released(ip));
   }
 
-  public static String ip(ServerWebSocketHandshake handshake) {
+  static String ip(ServerWebSocketHandshake handshake) {
     return handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
   }
 
   /** Counts an accepted connection; call {@link #released(String)} when it closes. */
-  public void acquired(String ip) {
+  void acquired(String ip) {
     total++;
     perIp.merge(ip, 1, Integer::sum);
   }
 
-  public void released(String ip) {
+  void released(String ip) {
     total--;
     perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
   }

@@ -1,21 +1,21 @@
 package switchboard.ws;
 
 /** A token bucket on a monotonic clock: {@code perSecond} tokens a second, at most {@code burst} saved up. */
-public final class TokenBucket {
+final class TokenBucket {
 
   private final double perNano;
   private final double burst;
   private double tokens;
   private long last;
 
-  public TokenBucket(double perSecond, int burst, long nowNanos) {
+  TokenBucket(double perSecond, int burst, long nowNanos) {
     this.perNano = perSecond / 1e9;
     this.burst = burst;
     this.tokens = burst;
     this.last = nowNanos;
   }
 
-  public boolean tryTake(long nowNanos) {
+  boolean tryTake(long nowNanos) {
     tokens = Math.min(burst, tokens + (nowNanos - last) * perNano);
     last = nowNanos;
     if (tokens >= 1) {

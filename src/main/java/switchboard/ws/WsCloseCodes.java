@@ -11,6 +11,7 @@ package switchboard.ws;
  */
 public record WsCloseCodes(int authTimeout, int idle, int slowConsumer, int abuse) {
 
+  public static final int NORMAL = 1000;
   public static final int GOING_AWAY = 1001;
   public static final int UNSUPPORTED_DATA = 1003;
   public static final int POLICY_VIOLATION = 1008;

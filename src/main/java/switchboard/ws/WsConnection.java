@@ -7,8 +7,9 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.UUID;
 
 /**
- * One open WebSocket of a service, confined to the service verticle's event loop. Holds what the shared
- * plumbing tracks (timers, rate bucket, outbound back-pressure) and one slot for the service's own state.
+ * One open WebSocket of a service, confined to the service verticle's event loop. Holds what the transport
+ * tracks (deadlines, rate bucket, heart-beat, outbound back-pressure), one slot for the codec's state and one
+ * for the service's own.
  */
 public final class WsConnection {
 
@@ -20,6 +21,11 @@ public final class WsConnection {
   private final long openedAtNanos = System.nanoTime();
   private final TokenBucket bucket;
   long lastSeenNanos = openedAtNanos;
+  long idleTimeoutNanos;
+  private long lastWriteNanos = openedAtNanos;
+  private long heartbeatNanos;
+  private Buffer heartbeat;
+  Object codecState;
   private boolean authenticated;
   private Object state;
   int rateStrikes;
@@ -28,6 +34,7 @@ public final class WsConnection {
   long behindSinceNanos;
   long bytesWhileBehind;
   Buffer fragments;
+  boolean fragmentsText;
   boolean discarding;
   private boolean closing;
 
@@ -37,6 +44,7 @@ public final class WsConnection {
     this.remoteIp = remoteIp;
     this.bucket = limits.messagesPerSecond() > 0
         ? new TokenBucket(limits.messagesPerSecond(), limits.burst(), openedAtNanos) : null;
+    this.idleTimeoutNanos = limits.idleTimeout().toNanos();
   }
 
   /** A random id, unique across the cluster. */
@@ -54,6 +62,10 @@ public final class WsConnection {
 
   long openedAtNanos() {
     return openedAtNanos;
+  }
+
+  long authTimeoutMillis() {
+    return endpoint.limits().authTimeout().toMillis();
   }
 
   /** Headers of the upgrade request. */
@@ -92,46 +104,92 @@ public final class WsConnection {
     return !closing && !socket.isClosed();
   }
 
+  /** Takes one message from the connection's rate budget; false when it is spent. */
+  public boolean tryTakeToken() {
+    return tryTakeToken(System.nanoTime());
+  }
+
   boolean tryTakeToken(long now) {
     return bucket == null || bucket.tryTake(now);
   }
 
+  /** Replaces the idle timeout for this connection (zero: never), e.g. with one its protocol negotiated. */
+  public void idleTimeout(long millis) {
+    idleTimeoutNanos = millis * 1_000_000L;
+  }
+
   /**
-   * Queues a text frame. A socket whose peer stopped reading counts as behind; once it has been behind
+   * Has the endpoint's sweep write {@code beat} as a binary message whenever nothing was written for
+   * {@code periodMillis} (zero: never), for protocols whose peers expect heart-beats.
+   */
+  public void heartbeat(long periodMillis, Buffer beat) {
+    heartbeatNanos = periodMillis * 1_000_000L;
+    heartbeat = beat;
+  }
+
+  void heartbeatIfDue(long now) {
+    if (heartbeatNanos > 0 && now - lastWriteNanos >= heartbeatNanos && mayWrite(heartbeat.length())) {
+      socket.writeBinaryMessage(heartbeat);
+    }
+  }
+
+  /** The codec's own per-connection state. */
+  @SuppressWarnings("unchecked")
+  <T> T codecState() {
+    return (T) codecState;
+  }
+
+  /**
+   * Queues a text message. A socket whose peer stopped reading counts as behind; once it has been behind
    * longer than the grace period, or has been given more than the hard byte limit while behind, it is
    * closed with the slow-consumer code, so its memory stays bounded.
    *
-   * @return false when the frame was not sent (connection closed or closed now for being too slow)
+   * @return false when the message was not sent (connection closed or closed now for being too slow)
    */
   public boolean send(String text) {
-    if (!isOpen()) {
+    if (!mayWrite(text.length())) {
       return false;
-    }
-    if (socket.writeQueueFull()) {
-      long now = System.nanoTime();
-      if (!behind) {
-        behind = true;
-        behindSinceNanos = now;
-        bytesWhileBehind = 0;
-      }
-      bytesWhileBehind += text.length();
-      if (bytesWhileBehind > endpoint.limits().outboundHardBytes()) {
-        close(endpoint.closeCodes().slowConsumer(), "slow consumer");
-        return false;
-      }
     }
     socket.writeTextMessage(text);
     endpoint.metrics().messageOut();
     return true;
   }
 
+  /** Queues a binary message, under the same slow-consumer policy as {@link #send(String)}. */
+  public boolean send(Buffer data) {
+    if (!mayWrite(data.length())) {
+      return false;
+    }
+    socket.writeBinaryMessage(data);
+    endpoint.metrics().messageOut();
+    return true;
+  }
+
+  private boolean mayWrite(int bytes) {
+    if (!isOpen()) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (socket.writeQueueFull()) {
+      if (!behind) {
+        behind = true;
+        behindSinceNanos = now;
+        bytesWhileBehind = 0;
+      }
+      bytesWhileBehind += bytes;
+      if (bytesWhileBehind > endpoint.limits().outboundHardBytes()) {
+        close(endpoint.closeCodes().slowConsumer(), "slow consumer");
+        return false;
+      }
+    }
+    lastWriteNanos = now;
+    return true;
+  }
+
   /** Sends the service's error frame for a plumbing problem. */
   public void sendProblem(WsProblem problem) {
     endpoint.metrics().error(problem.name());
-    String frame = endpoint.handler().errorFrame(this, problem);
-    if (frame != null) {
-      send(frame);
-    }
+    endpoint.codec().onProblem(this, problem);
   }
 
   void drained() {

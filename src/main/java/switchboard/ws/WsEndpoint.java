@@ -8,13 +8,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.platform.ServiceMetrics;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,14 +22,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The WebSocket plumbing every JSON service shares, written once: upgrade checks (path, origin, per-IP and
- * total limits), text-frame reassembly with a size cap (1009), binary frames refused (1003), JSON parsing
- * with the service's error frame on bad input, a per-connection token bucket, the auth deadline, the idle
- * timeout, ping frames, the slow-consumer policy and close on shutdown (1001). The service sees only
- * {@link WsHandler} calls with parsed JSON objects.
+ * The WebSocket transport every service shares, written once: upgrade checks (path, origin, per-IP and
+ * total limits), message reassembly with a size cap (1009), the auth deadline, the idle timeout, ping frames
+ * and protocol heart-beats, the slow-consumer policy, close on shutdown (1001) and the connection metrics.
+ * Whole messages go to a {@link WsCodec}: JSON objects to a {@link WsHandler}, or STOMP frames.
  *
- * <p>Everything runs on the event loop of the verticle that calls {@link #attach(HttpServer)}; timers are
- * one sweep per endpoint rather than one per connection, so idle connections cost no scheduled tasks.
+ * <p>Everything runs on the event loop of the verticle that calls {@link #attach(HttpServer)}. There is one
+ * timer per endpoint, a sweep over the connections, and none per connection, so idle connections cost no
+ * scheduled tasks.
  */
 public final class WsEndpoint {
 
@@ -42,19 +39,27 @@ public final class WsEndpoint {
   private final Set<String> paths;
   private final WsLimits limits;
   private final WsCloseCodes closeCodes;
-  private final WsHandler handler;
+  private final WsCodec codec;
   private final ServiceMetrics metrics;
   private final HandshakeGuard guard;
   private final Map<String, WsConnection> connections = new HashMap<>();
-  private final List<Long> timers = new ArrayList<>();
+  private long sweepTimer = -1;
+  private long lastPingNanos = System.nanoTime();
 
+  /** An endpoint of a JSON service: each text message is parsed and handed to {@code handler}. */
   public WsEndpoint(Vertx vertx, Set<String> paths, WsLimits limits, WsCloseCodes closeCodes,
                     List<String> allowedOrigins, WsHandler handler, ServiceMetrics metrics) {
+    this(vertx, paths, limits, closeCodes, allowedOrigins, metrics, new JsonCodec(handler, limits, closeCodes, metrics));
+  }
+
+  /** An endpoint whose messages are read by {@code codec}. */
+  public WsEndpoint(Vertx vertx, Set<String> paths, WsLimits limits, WsCloseCodes closeCodes,
+                    List<String> allowedOrigins, ServiceMetrics metrics, WsCodec codec) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.paths = Set.copyOf(paths);
     this.limits = Objects.requireNonNull(limits, "limits");
     this.closeCodes = Objects.requireNonNull(closeCodes, "closeCodes");
-    this.handler = Objects.requireNonNull(handler, "handler");
+    this.codec = Objects.requireNonNull(codec, "codec");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections());
   }
@@ -67,8 +72,8 @@ public final class WsEndpoint {
     return closeCodes;
   }
 
-  WsHandler handler() {
-    return handler;
+  WsCodec codec() {
+    return codec;
   }
 
   ServiceMetrics metrics() {
@@ -81,28 +86,25 @@ public final class WsEndpoint {
         .setMaxWebSocketMessageSize(limits.hardFrameBytes());
   }
 
-  /** Takes over the server's WebSocket upgrades and starts the endpoint's timers. */
+  /** Takes over the server's WebSocket upgrades and starts the endpoint's sweep. */
   public void attach(HttpServer server) {
     server.webSocketHandshakeHandler(this::handleHandshake);
     server.webSocketHandler(ws -> {
     });
     long sweep = sweepPeriodMs();
     if (sweep > 0) {
-      timers.add(vertx.setPeriodic(sweep, id -> sweep()));
-    }
-    if (!limits.pingInterval().isZero()) {
-      timers.add(vertx.setPeriodic(limits.pingInterval().toMillis(), id -> connections.values().forEach(WsConnection::ping)));
+      sweepTimer = vertx.setPeriodic(sweep, id -> sweep());
     }
   }
 
   private long sweepPeriodMs() {
     long shortest = Long.MAX_VALUE;
-    for (var d : List.of(limits.authTimeout(), limits.idleTimeout(), limits.slowConsumerGrace())) {
+    for (var d : List.of(limits.authTimeout(), limits.idleTimeout(), limits.slowConsumerGrace(), limits.pingInterval())) {
       if (!d.isZero()) {
         shortest = Math.min(shortest, d.toMillis());
       }
     }
-    return shortest == Long.MAX_VALUE ? 0 : Math.max(50, Math.min(1000, shortest / 5));
+    return shortest == Long.MAX_VALUE ? 0 : Math.max(20, Math.min(1000, shortest / 5));
   }
 
   public WsConnection connection(String id) {
@@ -117,18 +119,24 @@ public final class WsEndpoint {
     return connections.size();
   }
 
-  /** Stops the timers and closes every connection with {@code code}; completes when all are closed. */
+  /** Stops the sweep and closes every connection with {@code code}. */
   public Future<Void> closeAll(int code, String reason) {
-    timers.forEach(vertx::cancelTimer);
-    timers.clear();
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
     List<WsConnection> open = new ArrayList<>(connections.values());
     open.forEach(c -> c.close(code, reason));
     return Future.succeededFuture();
   }
 
   private void handleHandshake(ServerWebSocketHandshake handshake) {
+    long started = System.nanoTime();
     String ip = HandshakeGuard.ip(handshake);
-    guard.admit(handshake, paths, metrics).onSuccess(socket -> open(socket, ip));
+    guard.admit(handshake, paths, metrics).onSuccess(socket -> {
+      metrics.handshake(System.nanoTime() - started);
+      open(socket, ip);
+    });
   }
 
   private void open(ServerWebSocket socket, String ip) {
@@ -141,9 +149,9 @@ public final class WsEndpoint {
     connections.put(c.id(), c);
     metrics.connectionOpened();
     try {
-      handler.onOpen(c);
+      codec.onOpen(c);
     } catch (RuntimeException e) {
-      LOG.error("onOpen failed for {}", c.id(), e);
+      LOG.error("{} failed to open {}", metrics.service(), c.id(), e);
       c.close(WsCloseCodes.INTERNAL_ERROR, "internal error");
     }
   }
@@ -155,34 +163,35 @@ public final class WsEndpoint {
     guard.released(ip);
     metrics.connectionClosed();
     try {
-      handler.onClose(c);
+      codec.onClose(c);
     } catch (RuntimeException e) {
-      LOG.error("onClose failed for {}", c.id(), e);
+      LOG.error("{} failed to close {}", metrics.service(), c.id(), e);
     }
   }
 
   private void onFrame(WsConnection c, WebSocketFrame frame) {
     c.lastSeenNanos = System.nanoTime();
-    if (frame.isBinary()) {
+    if (frame.isBinary() && !codec.acceptsBinary()) {
       c.close(WsCloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
       return;
     }
-    if (frame.isText() && frame.isFinal() && c.fragments == null) {
+    if ((frame.isText() || frame.isBinary()) && frame.isFinal() && c.fragments == null) {
       if (frame.binaryData().length() > limits.maxMessageBytes()) {
         oversize(c);
       } else {
-        onText(c, frame.textData());
+        deliver(c, frame.binaryData(), frame.isText());
       }
       return;
     }
-    if (frame.isText() || frame.isContinuation()) {
+    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
       collectFragment(c, frame);
     }
   }
 
   private void collectFragment(WsConnection c, WebSocketFrame frame) {
-    if (frame.isText()) {
+    if (frame.isText() || frame.isBinary()) {
       c.fragments = Buffer.buffer();
+      c.fragmentsText = frame.isText();
       c.discarding = false;
     }
     if (c.fragments == null) {
@@ -204,8 +213,14 @@ public final class WsEndpoint {
       if (tooLarge) {
         oversize(c);
       } else {
-        onText(c, new String(whole.getBytes(), StandardCharsets.UTF_8));
+        deliver(c, whole, c.fragmentsText);
       }
+    }
+  }
+
+  private void deliver(WsConnection c, Buffer message, boolean text) {
+    if (c.isOpen()) {
+      codec.onMessage(c, message, text);
     }
   }
 
@@ -219,65 +234,34 @@ public final class WsEndpoint {
     }
   }
 
-  private void onText(WsConnection c, String text) {
-    metrics.messageIn();
-    if (!c.tryTakeToken(c.lastSeenNanos)) {
-      c.rateStrikes++;
-      if (c.rateStrikes >= limits.rateLimitCloseAfter()) {
-        metrics.error(WsProblem.RATE_LIMITED.name());
-        c.close(closeCodes.abuse(), "rate limit exceeded");
-      } else {
-        c.sendProblem(WsProblem.RATE_LIMITED);
-      }
-      return;
-    }
-    c.rateStrikes = 0;
-    JsonObject json;
-    try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(text);
-      if (!(parsed instanceof JsonObject obj)) {
-        c.sendProblem(WsProblem.MALFORMED_JSON);
-        return;
-      }
-      json = obj;
-    } catch (DecodeException e) {
-      c.sendProblem(WsProblem.MALFORMED_JSON);
-      return;
-    }
-    try {
-      handler.onMessage(c, json, text);
-    } catch (RuntimeException e) {
-      LOG.error("{} handler failed on a message from {}", metrics.service(), c.id(), e);
-      c.sendProblem(WsProblem.INTERNAL_ERROR);
-    }
-  }
-
+  /**
+   * The endpoint's one timer: closes connections past their auth window, idle timeout or slow-consumer
+   * grace, sends ping frames every ping interval and protocol heart-beats where they are due.
+   */
   private void sweep() {
     long now = System.nanoTime();
     long auth = limits.authTimeout().toNanos();
-    long idle = limits.idleTimeout().toNanos();
     long grace = limits.slowConsumerGrace().toNanos();
-    List<WsConnection> expired = null;
-    for (WsConnection c : connections.values()) {
-      if ((auth > 0 && !c.isAuthenticated() && now - c.openedAtNanos() > auth)
-          || (idle > 0 && now - c.lastSeenNanos > idle)
-          || (c.behind && now - c.behindSinceNanos > grace)) {
-        if (expired == null) {
-          expired = new ArrayList<>();
-        }
-        expired.add(c);
+    long ping = limits.pingInterval().toNanos();
+    boolean pingDue = ping > 0 && now - lastPingNanos >= ping;
+    if (pingDue) {
+      lastPingNanos = now;
+    }
+    for (WsConnection c : new ArrayList<>(connections.values())) {
+      if (!c.isOpen()) {
+        continue;
       }
-    }
-    if (expired == null) {
-      return;
-    }
-    for (WsConnection c : expired) {
-      if (auth > 0 && !c.isAuthenticated() && now - c.openedAtNanos() > auth) {
-        c.close(closeCodes.authTimeout(), "authentication timeout");
-      } else if (c.behind && now - c.behindSinceNanos > grace) {
+      if (c.behind && now - c.behindSinceNanos > grace) {
         c.close(closeCodes.slowConsumer(), "slow consumer");
+      } else if (auth > 0 && !c.isAuthenticated() && now - c.openedAtNanos() > auth) {
+        codec.onExpired(c, false);
+      } else if (c.idleTimeoutNanos > 0 && now - c.lastSeenNanos > c.idleTimeoutNanos) {
+        codec.onExpired(c, true);
       } else {
-        c.close(closeCodes.idle(), "idle timeout");
+        if (pingDue) {
+          c.ping();
+        }
+        c.heartbeatIfDue(now);
       }
     }
   }

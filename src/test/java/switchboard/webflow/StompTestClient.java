@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -193,6 +194,16 @@ final class StompTestClient {
 
   Future<StompFrame> nextCommand(String command) {
     return next(f -> f.command().equals(command));
+  }
+
+  /**
+   * A round-trip barrier: UNSUBSCRIBE of an unused id with a receipt. Once its RECEIPT is here, every frame
+   * the server wrote to this session before it has arrived too, so {@link #pending()} is final for them.
+   */
+  Future<Void> barrier() {
+    String receipt = "barrier-" + UUID.randomUUID();
+    send("UNSUBSCRIBE", Map.of("id", "barrier", "receipt", receipt), "");
+    return next(f -> f.command().equals("RECEIPT") && receipt.equals(f.header("receipt-id"))).mapEmpty();
   }
 
   /** Frames received and not yet taken. */

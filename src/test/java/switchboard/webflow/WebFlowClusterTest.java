@@ -55,6 +55,7 @@ class WebFlowClusterTest {
     assertThat(reply).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
     assertThat(nextAuthorization(onA).json())
         .isEqualTo(new JsonObject().put("webSocketId", idA).put("authResult", "CONFIRMED"));
+    await(onB.barrier());
     assertThat(onB.pending()).isEmpty();
     await(Future.join(onA.close(), onB.close()));
   }

@@ -5,22 +5,50 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.bus.Addresses;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static switchboard.testing.Await.await;
 import static switchboard.testing.Await.failure;
 
-/** Web Flow behaviour that depends on configuration: credentials, takeover, heart-beats, upgrade guard. */
+/** Web Flow behaviour that depends on configuration or a server of its own: credentials, takeover, heart-beats, upgrade guard, shutdown. */
+@ExtendWith(VertxExtension.class)
 class WebFlowOptionsTest {
+
+  /** Verifies that when the node shuts down, every STOMP client sees close code 1001 (going away). */
+  @Test
+  void shutdownClosesSessionsWith1001(VertxTestContext ctx) throws InterruptedException {
+    try (WebFlowServer server = WebFlowServer.start(new JsonObject())) {
+      // GIVEN a registered session and a socket that has only connected
+      StompTestClient registered = await(StompTestClient.registered(server.vertx, server.port(), "s-" + UUID.randomUUID()));
+      StompTestClient connected = await(StompTestClient.connect(server.vertx, server.port()));
+      Checkpoint goingAway = ctx.checkpoint(2);
+      for (StompTestClient c : List.of(registered, connected)) {
+        c.closed().onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+          assertThat(code).isEqualTo((short) 1001);
+          goingAway.flag();
+        })));
+      }
+      // WHEN the service stops
+      server.vertx.undeploy(server.vertx.deploymentIDs().iterator().next());
+      // THEN both see 1001
+      assertThat(ctx.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 
   /** Verifies that with login/passcode configured, CONNECT without them is refused with ERROR and with them succeeds. */
   @Test
@@ -54,6 +82,7 @@ class WebFlowOptionsTest {
           .map(Message::body));
       assertThat(reply.getBoolean("delivered")).isTrue();
       assertThat(await(second.next(f -> "sub-auth".equals(f.header("subscription")))).json()).isEqualTo(body);
+      await(first.barrier());
       assertThat(first.pending()).isEmpty();
       await(first.close());
       await(second.close());
@@ -119,7 +148,8 @@ class WebFlowOptionsTest {
       await(silent.closed());
       // AND a client that connects in time stays connected past the deadline
       StompTestClient prompt = await(StompTestClient.registered(server.vertx, server.port(), "p-" + UUID.randomUUID()));
-      await(io.vertx.core.Future.future(p -> server.vertx.setTimer(400, id -> p.complete())));
+      await(server.vertx.timer(400));
+      await(prompt.barrier());
       assertThat(prompt.closed().isComplete()).isFalse();
       await(prompt.close());
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.bus.Addresses;
 import switchboard.testing.TestPlatform;
 import switchboard.webflow.StompTestClient.StompFrame;
+import switchboard.webflow.impl.WebSocketIds;
 
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ class WebFlowTest {
   /** The server is still there for newcomers after a client was thrown out. */
   private static void assertServerAlive() {
     StompTestClient fresh = registered(newId());
+    await(fresh.barrier());
     assertThat(fresh.pending()).isEmpty();
     await(fresh.close());
   }
@@ -138,6 +140,8 @@ class WebFlowTest {
     assertThat(message.json()).isEqualTo(notice(idA, "CONFIRMED"));
     notifyBus(notice(idB, "CANCELED"));
     assertThat(nextAuthorization(b).json()).isEqualTo(notice(idB, "CANCELED"));
+    await(a.barrier());
+    await(b.barrier());
     assertThat(b.pending()).isEmpty();
     assertThat(a.pending()).isEmpty();
     await(a.close());
@@ -167,6 +171,7 @@ class WebFlowTest {
     assertThat(ok.json()).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
     assertThat(nextAuthorization(a).json())
         .isEqualTo(notice(WebSocketIds.fromOperationId(operationId), "CONFIRMED"));
+    await(b.barrier());
     assertThat(b.pending()).isEmpty();
     await(a.close());
     await(b.close());
@@ -323,7 +328,9 @@ class WebFlowTest {
         "SEND\ndestination:/app/registration\n\n{\"webSocketId\":42}\0",
         "SEND\ndestination:/app/registration\n\n{\"webSocketId\":\"has space\"}\0",
         "SEND\n\n{}\0",
-        "BEGIN\ntransaction:t1\n\n\0");
+        "BEGIN\ntransaction:t1\n\n\0",
+        "SEND\ndestination:/app/registration\ncontent-length:many\n\n{}\0",
+        "CONNECT\naccept-version:1.2\n\n\0");
     for (String frame : bad) {
       // GIVEN a connected session WHEN it sends a malformed frame THEN it gets an ERROR frame and is closed
       StompTestClient c = await(StompTestClient.connect(vertx, server.port()));
@@ -394,6 +401,15 @@ class WebFlowTest {
     await(c.close());
     Answer health = request(HttpMethod.GET, "/health", null, null);
     assertThat(health.json()).isEqualTo(new JsonObject().put("status", "ok"));
+  }
+
+  /** Verifies that the STOMP 1.2 form of CONNECT (command STOMP) opens a session like CONNECT. */
+  @Test
+  void stompCommandConnectsLikeConnect() {
+    StompTestClient c = await(StompTestClient.open(vertx, server.port()));
+    c.send("STOMP", Map.of("accept-version", "1.2", "host", "localhost"), "");
+    assertThat(await(c.next()).command()).isEqualTo("CONNECTED");
+    await(c.close());
   }
 
   /** Verifies the documented derivation: webSocketId = lowercase hex SHA-256 of the operationId. */

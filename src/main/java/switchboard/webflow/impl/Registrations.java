@@ -1,4 +1,4 @@
-package switchboard.webflow;
+package switchboard.webflow.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,6 +7,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import switchboard.bus.Addresses;
 import switchboard.bus.ClusterView;
 import switchboard.bus.SessionDirectory;
+import switchboard.webflow.WebFlowConfig;
 
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -19,12 +20,12 @@ import java.util.function.Predicate;
  * <p>Held notifications: the latest one per webSocketId (a newer one supersedes an older: each only tells the
  * page to fetch the operation's state), at most {@code maxPending} webSocketIds cluster-wide.
  */
-final class Registrations {
+public final class Registrations {
 
-  static final String SESSION = "session";
+  public static final String SESSION = "session";
 
   /** What {@link #register} did. */
-  enum Outcome { REGISTERED, REFRESHED, TAKEN }
+  public enum Outcome { REGISTERED, REFRESHED, TAKEN }
 
   private final ClusterView cluster;
   private final SessionDirectory directory;
@@ -36,7 +37,7 @@ final class Registrations {
    * @param liveLocalSession whether a STOMP session id is open on this node; an entry of this node naming a
    *                         session that is gone is stale and may be replaced
    */
-  Registrations(Vertx vertx, ClusterView cluster, WebFlowConfig config, Predicate<String> liveLocalSession) {
+  public Registrations(Vertx vertx, ClusterView cluster, WebFlowConfig config, Predicate<String> liveLocalSession) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.config = Objects.requireNonNull(config, "config");
     this.liveLocalSession = Objects.requireNonNull(liveLocalSession, "liveLocalSession");
@@ -45,7 +46,7 @@ final class Registrations {
   }
 
   /** Binds {@code webSocketId} to a session of this node; a binding held by another live session is TAKEN. */
-  Future<Outcome> register(String webSocketId, String session) {
+  public Future<Outcome> register(String webSocketId, String session) {
     return register(webSocketId, session, 3);
   }
 
@@ -79,18 +80,18 @@ final class Registrations {
   }
 
   /** Drops the binding if it still names this session of this node. */
-  Future<Boolean> unregister(String webSocketId, String session) {
+  public Future<Boolean> unregister(String webSocketId, String session) {
     JsonObject entry = new JsonObject().put(SESSION, session).put(SessionDirectory.NODE, cluster.nodeId());
     return directory.removeIfPresent(webSocketId, entry);
   }
 
   /** The binding {@code {session, node}} of a webSocketId, or null. */
-  Future<JsonObject> lookup(String webSocketId) {
+  public Future<JsonObject> lookup(String webSocketId) {
     return directory.get(webSocketId);
   }
 
   /** Holds a notice until its webSocketId is registered; false when the held set is full. */
-  Future<Boolean> hold(AuthorizationNotice notice) {
+  public Future<Boolean> hold(AuthorizationNotice notice) {
     long ttl = config.pendingTtl().toMillis();
     return pending.compose(m -> m.get(notice.webSocketId()).compose(existing -> {
       if (existing != null) {
@@ -103,7 +104,7 @@ final class Registrations {
   }
 
   /** Removes and answers the notice held for a webSocketId, or null; exactly one caller gets it. */
-  Future<AuthorizationNotice> takeHeld(String webSocketId) {
+  public Future<AuthorizationNotice> takeHeld(String webSocketId) {
     return pending.compose(m -> m.remove(webSocketId))
         .map(json -> json == null ? null : AuthorizationNotice.fromJson(json));
   }

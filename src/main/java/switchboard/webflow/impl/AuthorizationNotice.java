@@ -1,4 +1,4 @@
-package switchboard.webflow;
+package switchboard.webflow.impl;
 
 import io.vertx.core.json.JsonObject;
 
@@ -53,7 +53,7 @@ public record AuthorizationNotice(String webSocketId, String authResult) {
     return new JsonObject().put("webSocketId", webSocketId).put("authResult", authResult);
   }
 
-  static AuthorizationNotice fromJson(JsonObject json) {
+  public static AuthorizationNotice fromJson(JsonObject json) {
     return new AuthorizationNotice(json.getString("webSocketId"), json.getString("authResult"));
   }
 }

@@ -1,4 +1,4 @@
-package switchboard.webflow;
+package switchboard.webflow.impl;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,193 @@
+package switchboard.webflow;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.stomp.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import switchboard.bus.ClusterView;
+import switchboard.platform.ServiceMetrics;
+import switchboard.webflow.WebFlowProtocol.Refusal;
+import switchboard.webflow.impl.AuthorizationNotice;
+import switchboard.webflow.impl.Registrations;
+import switchboard.webflow.impl.WebSocketIds;
+import switchboard.ws.StompCodec;
+import switchboard.ws.StompHandler;
+import switchboard.ws.WsConnection;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Web Flow's STOMP policy, what makes user destinations private: subscriptions are kept per session (never
+ * in a shared destination), SUBSCRIBE is accepted only for the two user topics, SEND only to the registration
+ * destination, and MESSAGE frames are written to the target session's own subscriptions. Anything else is an
+ * ERROR frame and a close. All state is confined to the verticle's event loop.
+ */
+final class WebFlowHandler implements StompHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebFlowHandler.class);
+
+  private final WebFlowConfig config;
+  private final ServiceMetrics metrics;
+  private final Registrations registrations;
+  private final Set<String> userTopics;
+  private final Map<String, WebFlowSession> sessions = new HashMap<>();
+
+  WebFlowHandler(Vertx vertx, ClusterView cluster, WebFlowConfig config, ServiceMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    this.registrations = new Registrations(vertx, cluster, config, sessions::containsKey);
+    this.userTopics = Set.of(config.registrationTopic(), config.authorizationTopic());
+  }
+
+  /** The cluster-wide webSocketId bindings and held notices this handler registers in. */
+  Registrations registrations() {
+    return registrations;
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  @Override
+  public void onConnected(WsConnection connection) {
+    WebFlowSession s = new WebFlowSession(connection);
+    connection.state(s);
+    sessions.put(s.id(), s);
+  }
+
+  @Override
+  public void onFrame(WsConnection connection, Frame frame) {
+    WebFlowSession s = connection.state();
+    switch (frame.getCommand()) {
+      case SUBSCRIBE -> onSubscribe(s, frame);
+      case UNSUBSCRIBE -> onUnsubscribe(s, frame);
+      case SEND -> onSend(s, frame);
+      // acknowledgements are accepted (stompjs may send them) and otherwise ignored: delivery is at most once
+      case ACK, NACK -> StompCodec.receipt(connection, frame);
+      case BEGIN, COMMIT, ABORT -> refuse(s, Refusal.TRANSACTION, frame);
+      default -> refuse(s, Refusal.UNKNOWN_COMMAND, frame);
+    }
+  }
+
+  @Override
+  public void onClose(WsConnection connection) {
+    WebFlowSession s = connection.state();
+    sessions.remove(s.id());
+    for (String webSocketId : s.webSocketIds()) {
+      registrations.unregister(webSocketId, s.id()).onFailure(err ->
+          LOG.warn("could not drop a registration of a closed session: {}", err.toString()));
+    }
+  }
+
+  private void onSubscribe(WebFlowSession s, Frame frame) {
+    String destination = frame.getDestination();
+    String id = frame.getId() != null ? frame.getId() : destination;
+    if (destination == null) {
+      refuse(s, Refusal.SUBSCRIBE_WITHOUT_DESTINATION, frame);
+    } else if (!userTopics.contains(destination)) {
+      refuse(s, Refusal.FORBIDDEN_SUBSCRIPTION, frame);
+    } else if (s.subscriptions().containsKey(id)) {
+      refuse(s, Refusal.SUBSCRIPTION_ID_IN_USE, frame);
+    } else if (s.subscriptions().size() >= config.stomp().maxSubscriptions()) {
+      refuse(s, Refusal.TOO_MANY_SUBSCRIPTIONS, frame);
+    } else {
+      String ack = frame.getAck();
+      s.subscriptions().put(id, new WebFlowSession.Subscription(destination, ack != null && !ack.equals("auto")));
+      StompCodec.receipt(s.connection(), frame);
+    }
+  }
+
+  private void onUnsubscribe(WebFlowSession s, Frame frame) {
+    String id = frame.getId() != null ? frame.getId() : frame.getDestination();
+    if (id == null) {
+      refuse(s, Refusal.UNSUBSCRIBE_WITHOUT_ID, frame);
+      return;
+    }
+    s.subscriptions().remove(id);
+    StompCodec.receipt(s.connection(), frame);
+  }
+
+  private void onSend(WebFlowSession s, Frame frame) {
+    String destination = frame.getDestination();
+    if (destination == null) {
+      refuse(s, Refusal.SEND_WITHOUT_DESTINATION, frame);
+    } else if (!destination.equals(config.registrationDestination())) {
+      refuse(s, Refusal.FORBIDDEN_SEND, frame);
+    } else if (frame.getTransaction() != null) {
+      refuse(s, Refusal.TRANSACTION, frame);
+    } else {
+      String webSocketId = registrationId(frame);
+      if (WebSocketIds.isValid(webSocketId)) {
+        register(s, webSocketId, frame);
+      } else {
+        refuse(s, Refusal.INVALID_REGISTRATION, frame);
+      }
+    }
+  }
+
+  private static String registrationId(Frame frame) {
+    try {
+      Object body = Json.decodeValue(frame.getBodyAsString(StandardCharsets.UTF_8.name()));
+      return body instanceof JsonObject json && json.getValue("webSocketId") instanceof String id ? id : null;
+    } catch (DecodeException e) {
+      return null;
+    }
+  }
+
+  private void refuse(WebFlowSession s, Refusal refusal, Frame cause) {
+    metrics.error(refusal.metric);
+    StompCodec.fail(s.connection(), refusal.message, cause);
+  }
+
+  private void register(WebFlowSession s, String webSocketId, Frame frame) {
+    if (!s.webSocketIds().contains(webSocketId) && s.webSocketIds().size() >= config.maxRegistrationsPerSession()) {
+      refuse(s, Refusal.TOO_MANY_REGISTRATIONS, frame);
+      return;
+    }
+    registrations.register(webSocketId, s.id()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("registration of a webSocketId failed: {}", ar.cause().toString());
+        refuse(s, Refusal.REGISTRATION_FAILED, frame);
+        return;
+      }
+      if (ar.result() == Registrations.Outcome.TAKEN) {
+        refuse(s, Refusal.WEBSOCKET_ID_TAKEN, frame);
+        return;
+      }
+      if (s.isClosed()) {
+        registrations.unregister(webSocketId, s.id());
+        return;
+      }
+      s.webSocketIds().add(webSocketId);
+      s.deliver(config.registrationTopic(), new JsonObject().put("webSocketId", webSocketId));
+      StompCodec.receipt(s.connection(), frame);
+      registrations.takeHeld(webSocketId).onSuccess(held -> {
+        if (held != null && deliver(s, held) == 0) {
+          registrations.hold(held);
+        }
+      });
+    });
+  }
+
+  /**
+   * Writes a notice routed to this node to session {@code sessionId}, which must still hold the webSocketId
+   * it is for; answers the number of sessions reached (0 or 1).
+   */
+  int deliver(String sessionId, AuthorizationNotice notice) {
+    WebFlowSession s = sessions.get(sessionId);
+    if (s == null || s.isClosed() || !s.webSocketIds().contains(notice.webSocketId())) {
+      return 0;
+    }
+    return deliver(s, notice);
+  }
+
+  private int deliver(WebFlowSession s, AuthorizationNotice notice) {
+    return s.deliver(config.authorizationTopic(), notice.toJson()) > 0 ? 1 : 0;
+  }
+}

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import switchboard.auth.TokenMinter;
 import switchboard.config.DevSecrets;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,13 +37,21 @@ public final class DevToken implements Callable<Integer> {
   @Option(names = "--aud", split = ",", description = "aud claim (one or more services' audiences)")
   List<String> audience = List.of();
 
+  private final Map<String, String> env;
+  private final PrintStream out;
+
+  /** Reads secrets as {@code env} names them and prints the token to {@code out}. */
+  public DevToken(Map<String, String> env, PrintStream out) {
+    this.env = env;
+    this.out = out;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DevToken()).execute(args));
+    System.exit(new CommandLine(new DevToken(System.getenv(), System.out)).execute(args));
   }
 
   @Override
   public Integer call() {
-    Map<String, String> env = System.getenv();
     String secret = env.get("SWITCHBOARD_JWT_SECRET");
     if (secret == null || secret.isEmpty()) {
       secret = DevSecrets.loadOrCreate(DevSecrets.fileFrom(env)).jwtSecret();
@@ -58,7 +67,7 @@ public final class DevToken implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      System.out.println(new TokenMinter(vertx, secret).mint(claims, sub, ttl));
+      out.println(new TokenMinter(vertx, secret).mint(claims, sub, ttl));
     } finally {
       vertx.close();
     }

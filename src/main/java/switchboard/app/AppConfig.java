@@ -79,6 +79,8 @@ public record AppConfig(Profile profile, JwtConfig jwt, Map<String, JwtConfig.Po
       ConfigReader section = root.section(definition.name());
       services.put(definition.name(), definition.parse(section, profile, devSecrets));
       policies.put(definition.name(), JwtConfig.Policy.read(section.section("jwt"), jwt.policy()));
+      // Read in every profile so that a mistyped value stops a dev start too, not only a prod one.
+      section.bool("behindTlsProxy", false);
     }
     AppConfig config = new AppConfig(profile, jwt, Map.copyOf(policies), management, cluster, services, devSecretsFile);
     if (profile == Profile.PROD) {

@@ -110,13 +110,6 @@ public record AppConfig(Profile profile, JwtConfig jwt, Map<String, JwtConfig.Po
     };
   }
 
-  /** The JWT policy of one service. */
-  public JwtConfig jwtFor(String service) {
-    JwtConfig.Policy policy = jwtPolicies.get(service);
-    return policy == null ? jwt : new JwtConfig(jwt.hs256Secret(), jwt.devSecret(), jwt.publicKeys(), jwt.jwksUrl(),
-        jwt.jwksMinRefreshInterval(), jwt.jwksMaxAge(), policy);
-  }
-
   private void checkProd(ConfigReader root) {
     services.forEach((name, service) -> {
       if (!service.enabled()) {

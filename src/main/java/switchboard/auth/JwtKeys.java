@@ -74,11 +74,7 @@ public final class JwtKeys {
     if (http == null) {
       return Future.succeededFuture();
     }
-    return refresh().recover(err -> {
-      LOG.warn("JWK Set {} not loaded at start ({}); tokens it signs fail until it answers",
-          config.jwksUrl(), err.getMessage());
-      return Future.succeededFuture();
-    });
+    return refresh().recover(err -> Future.succeededFuture());
   }
 
   /** How many times the JWK Set was requested; tests use it to see the rate limit hold. */
@@ -131,29 +127,28 @@ public final class JwtKeys {
     return user.attributes().getJsonObject("accessToken");
   }
 
-  /** A fetch for an unknown kid: joins one under way; skipped (succeeding) inside the minimum interval. */
+  /**
+   * A fetch for an unknown kid: joins one under way; skipped inside the minimum interval. Always succeeds:
+   * the token is then checked against whatever keys are held.
+   */
   private Future<Void> refreshForUnknownKid() {
     synchronized (lock) {
-      if (fetching != null) {
-        return fetching;
-      }
-      if (fetchedOnce && System.nanoTime() - lastFetchNanos < config.jwksMinRefreshInterval().toNanos()) {
+      if (fetching == null && fetchedOnce
+          && System.nanoTime() - lastFetchNanos < config.jwksMinRefreshInterval().toNanos()) {
         return Future.succeededFuture();
       }
     }
-    return refresh().recover(err -> {
-      LOG.warn("JWK Set {} could not be fetched: {}", config.jwksUrl(), err.getMessage());
-      return Future.succeededFuture();
-    });
+    return refresh().recover(err -> Future.succeededFuture());
   }
 
+  /** A background fetch of a stale set, under the same minimum interval (a provider that is down is not hammered). */
   private void refreshIfIdle() {
     synchronized (lock) {
-      if (fetching != null) {
+      if (fetching != null || System.nanoTime() - lastFetchNanos < config.jwksMinRefreshInterval().toNanos()) {
         return;
       }
     }
-    refresh().onFailure(err -> LOG.warn("JWK Set {} could not be refreshed: {}", config.jwksUrl(), err.getMessage()));
+    refresh();
   }
 
   private Future<Void> refresh() {
@@ -174,6 +169,9 @@ public final class JwtKeys {
       if (ar.succeeded()) {
         done.complete();
       } else {
+        // Logged once per fetch, however many tokens were waiting on it.
+        LOG.warn("JWK Set {} could not be fetched ({}); tokens signed by keys not held yet are refused",
+            config.jwksUrl(), ar.cause().getMessage());
         done.fail(ar.cause());
       }
     });

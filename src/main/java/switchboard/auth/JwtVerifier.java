@@ -50,10 +50,6 @@ public final class JwtVerifier {
     return new JwtVerifier(keys, servicePolicy, clock);
   }
 
-  public JwtConfig.Policy policy() {
-    return policy;
-  }
-
   public JwtKeys keys() {
     return keys;
   }

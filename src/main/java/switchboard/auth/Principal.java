@@ -23,9 +23,4 @@ public record Principal(String userId, Set<String> roles, Instant expiresAt, Jso
     }
     return false;
   }
-
-  /** Milliseconds from {@code now} until the token expires; zero or less once it has. */
-  public long millisUntilExpiry(Instant now) {
-    return expiresAt.toEpochMilli() - now.toEpochMilli();
-  }
 }

@@ -37,8 +37,7 @@ public record DevSecrets(String jwtSecret, String turnSecret, String fingerprint
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-  /** Generates a fresh set. */
-  public static DevSecrets generate(SecureRandom random) {
+  private static DevSecrets generate(SecureRandom random) {
     return new DevSecrets(randomText(random, 32), randomText(random, 32),
         "ak_test_" + HexFormat.of().formatHex(bytes(random, 16)));
   }
@@ -104,7 +103,7 @@ public record DevSecrets(String jwtSecret, String turnSecret, String fingerprint
         r.requiredString("fingerprintApiKey")));
   }
 
-  public JsonObject toJson() {
+  private JsonObject toJson() {
     return new JsonObject().put("jwtSecret", jwtSecret).put("turnSecret", turnSecret)
         .put("fingerprintApiKey", fingerprintApiKey);
   }

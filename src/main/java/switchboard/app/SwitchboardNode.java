@@ -18,6 +18,7 @@ import switchboard.auth.JwtKeys;
 import switchboard.auth.JwtVerifier;
 import switchboard.bus.ClusterView;
 import switchboard.config.ConfigException;
+import switchboard.config.JwtConfig;
 import switchboard.management.ManagementVerticle;
 import switchboard.platform.Platform;
 import switchboard.platform.RunningService;
@@ -138,7 +139,8 @@ public final class SwitchboardNode {
       if (!serviceConfig.enabled()) {
         continue;
       }
-      Platform servicePlatform = platform.withJwt(platform.jwt().withPolicy(config.jwtPolicies().get(definition.name())));
+      JwtConfig.Policy policy = config.jwtPolicies().getOrDefault(definition.name(), config.jwt().policy());
+      Platform servicePlatform = platform.withJwt(platform.jwt().withPolicy(policy));
       chain = chain.compose(v -> ((Future<RunningService>) definition.deploy(servicePlatform, serviceConfig))
           .onSuccess(running -> platform.running().put(running.name(), running))
           .recover(err -> Future.failedFuture(new IllegalStateException(

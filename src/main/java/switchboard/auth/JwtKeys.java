@@ -1,11 +1,13 @@
 package switchboard.auth;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -47,6 +49,7 @@ public final class JwtKeys {
   private final Vertx vertx;
   private final JwtConfig config;
   private final HttpClient http;
+  private final Context context;
   private final Object lock = new Object();
   private volatile KeySet keys;
   private Future<Void> fetching;
@@ -63,6 +66,7 @@ public final class JwtKeys {
     this.config = Objects.requireNonNull(config, "config");
     this.http = config.jwksUrl() == null ? null
         : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+    this.context = vertx.getOrCreateContext();
     this.keys = build(List.of(), Map.of(), System.nanoTime());
   }
 
@@ -171,34 +175,52 @@ public final class JwtKeys {
       } else {
         // Logged once per fetch, however many tokens were waiting on it.
         LOG.warn("JWK Set {} could not be fetched ({}); tokens signed by keys not held yet are refused",
-            config.jwksUrl(), ar.cause().getMessage());
+            config.jwksUrl(), ar.cause().toString());
         done.fail(ar.cause());
       }
     });
     return done.future();
   }
 
+  /**
+   * GETs the set on the keys' own context: a token verified from any thread may trigger a fetch, and the
+   * body handlers must be set on the connection's thread before the body arrives, or a small response can
+   * end before anyone listens.
+   */
   private Future<Void> fetch() {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(config.jwksUrl())
         .setIdleTimeout(10_000).putHeader("Accept", "application/json");
-    return http.request(request).compose(req -> req.send()).compose(response -> {
-      if (response.statusCode() != 200) {
-        return Future.failedFuture("HTTP " + response.statusCode());
+    Promise<Buffer> body = Promise.promise();
+    context.runOnContext(v -> http.request(request).onComplete(sent -> {
+      if (sent.failed()) {
+        body.tryFail(sent.cause());
+        return;
       }
-      Promise<Buffer> body = Promise.promise();
-      Buffer collected = Buffer.buffer();
-      response.handler(chunk -> {
-        if (collected.length() + chunk.length() > MAX_JWKS_BYTES) {
-          body.tryFail("larger than " + MAX_JWKS_BYTES + " bytes");
-          response.request().reset();
-        } else {
-          collected.appendBuffer(chunk);
+      sent.result().send().onComplete(answered -> {
+        if (answered.failed()) {
+          body.tryFail(answered.cause());
+          return;
         }
+        HttpClientResponse response = answered.result();
+        if (response.statusCode() != 200) {
+          body.tryFail("HTTP " + response.statusCode());
+          response.request().reset();
+          return;
+        }
+        Buffer collected = Buffer.buffer();
+        response.handler(chunk -> {
+          if (collected.length() + chunk.length() > MAX_JWKS_BYTES) {
+            body.tryFail("larger than " + MAX_JWKS_BYTES + " bytes");
+            response.request().reset();
+          } else {
+            collected.appendBuffer(chunk);
+          }
+        });
+        response.exceptionHandler(body::tryFail);
+        response.endHandler(end -> body.tryComplete(collected));
       });
-      response.exceptionHandler(body::tryFail);
-      response.endHandler(v -> body.tryComplete(collected));
-      return body.future();
-    }).compose(this::install);
+    }));
+    return body.future().compose(this::install);
   }
 
   private Future<Void> install(Buffer body) {

@@ -24,6 +24,11 @@ public final class EnvOverrides {
     JsonObject out = config.copy();
     string(env, "SWITCHBOARD_PROFILE", out, "profile");
     string(env, "SWITCHBOARD_JWT_SECRET", out, "jwt", "hs256Secret");
+    string(env, "SWITCHBOARD_JWT_ISSUER", out, "jwt", "issuer");
+    string(env, "SWITCHBOARD_JWT_AUDIENCE", out, "jwt", "audience");
+    string(env, "SWITCHBOARD_JWT_JWKS_URL", out, "jwt", "jwksUrl");
+    string(env, "SWITCHBOARD_DEV_SECRETS_FILE", out, "devSecretsFile");
+    string(env, "SWITCHBOARD_MANAGEMENT_HOST", out, "management", "host");
     string(env, "APP_ENV_WEBSOCKET_ECDH_INFO", out, "signal", "ecdhInfo");
     String turn = text(env, "SWITCHBOARD_TURN_SECRET");
     if (turn != null && !turn.isEmpty()) {
@@ -41,6 +46,9 @@ public final class EnvOverrides {
       String port = env.get("SWITCHBOARD_" + upper + "_PORT");
       if (port != null && !port.isEmpty()) {
         section(out, name).put("port", integer("SWITCHBOARD_" + upper + "_PORT", port));
+      }
+      if (!name.equals("management")) {
+        string(env, "SWITCHBOARD_" + upper + "_JWT_AUDIENCE", out, name, "jwt", "audience");
       }
       String enabled = env.get("SWITCHBOARD_" + upper + "_ENABLED");
       if (enabled != null && !enabled.isEmpty()) {

@@ -14,9 +14,11 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import switchboard.auth.JwtKeys;
 import switchboard.auth.JwtVerifier;
 import switchboard.bus.ClusterView;
 import switchboard.config.ConfigException;
+import switchboard.config.JwtConfig;
 import switchboard.management.ManagementVerticle;
 import switchboard.platform.Platform;
 import switchboard.platform.RunningService;
@@ -69,7 +71,8 @@ public final class SwitchboardNode {
 
   static Future<SwitchboardNode> start(AppConfig config, Config hazelcast, List<ServiceDefinition<?>> catalog) {
     config.devSecretsInUse().forEach(key ->
-        LOG.warn("{} uses the built-in DEV-ONLY secret: fine on a laptop, never in production", key));
+        LOG.warn("{} uses a DEV-ONLY secret (this installation's are in {}): fine on a laptop, never in production",
+            key, config.devSecretsFile()));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -89,8 +92,10 @@ public final class SwitchboardNode {
     return vertxFuture.compose(vertx -> {
       ClusterView view = clusterManager == null ? ClusterView.single() : ClusterView.of(clusterManager);
       logMembership(view);
-      Platform platform = new Platform(vertx, view, new JwtVerifier(vertx, config.jwt()), registry, config.profile());
-      return deployAll(platform, config, catalog)
+      JwtKeys keys = new JwtKeys(vertx, config.jwt());
+      Platform platform = new Platform(vertx, view, new JwtVerifier(keys, config.jwt().policy()), registry, config.profile());
+      return keys.start()
+          .compose(v -> deployAll(platform, config, catalog))
           .compose(v -> deployManagement(platform, config, registry))
           .map(port -> new SwitchboardNode(vertx, platform, config, port))
           .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
@@ -134,7 +139,9 @@ public final class SwitchboardNode {
       if (!serviceConfig.enabled()) {
         continue;
       }
-      chain = chain.compose(v -> ((Future<RunningService>) definition.deploy(platform, serviceConfig))
+      JwtConfig.Policy policy = config.jwtPolicies().getOrDefault(definition.name(), config.jwt().policy());
+      Platform servicePlatform = platform.withJwt(platform.jwt().withPolicy(policy));
+      chain = chain.compose(v -> ((Future<RunningService>) definition.deploy(servicePlatform, serviceConfig))
           .onSuccess(running -> platform.running().put(running.name(), running))
           .recover(err -> Future.failedFuture(new IllegalStateException(
               definition.name() + " failed to start: " + err.getMessage(), err)))

@@ -8,16 +8,36 @@ import java.util.List;
  * @param host           bind address, "0.0.0.0" by default
  * @param port           TCP port; 0 picks a free one (tests)
  * @param tls            wss/https from PEM files
- * @param allowedOrigins Origin header values accepted on WebSocket upgrades; empty accepts any
+ * @param allowedOrigins Origin header values accepted on WebSocket upgrades; empty accepts any (configured as
+ *                       {@code []}, or stated explicitly as {@code ["*"]}, which the prod profile requires)
  */
 public record HttpEndpointConfig(String host, int port, TlsConfig tls, List<String> allowedOrigins) {
+
+  /** The allow-list entry that states "any origin". */
+  public static final String ANY_ORIGIN = "*";
 
   public static HttpEndpointConfig read(ConfigReader r, int defaultPort) {
     return new HttpEndpointConfig(
         r.string("host", "0.0.0.0"),
         r.port("port", defaultPort),
         TlsConfig.read(r.section("tls")),
-        r.strings("allowedOrigins", List.of()));
+        origins(r));
+  }
+
+  /** True when the section states {@code "allowedOrigins": ["*"]}: any origin, on purpose. */
+  public static boolean statesAnyOrigin(ConfigReader r) {
+    return r.strings("allowedOrigins", List.of()).equals(List.of(ANY_ORIGIN));
+  }
+
+  private static List<String> origins(ConfigReader r) {
+    List<String> origins = r.strings("allowedOrigins", List.of());
+    if (origins.contains(ANY_ORIGIN)) {
+      if (origins.size() > 1) {
+        throw r.invalid("allowedOrigins", "\"*\" accepts any origin and cannot be combined with others");
+      }
+      return List.of();
+    }
+    return origins;
   }
 
   /** The URL a client on this machine uses: ws/wss or http/https, the bind host (localhost for 0.0.0.0). */

@@ -22,15 +22,31 @@ public final class Platform {
   private final JwtVerifier jwt;
   private final MeterRegistry meters;
   private final Profile profile;
-  private final Map<String, RunningService> running = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Map<String, ServiceMetrics> metrics = new ConcurrentHashMap<>();
+  private final Map<String, RunningService> running;
+  private final Map<String, ServiceMetrics> metrics;
 
   public Platform(Vertx vertx, ClusterView cluster, JwtVerifier jwt, MeterRegistry meters, Profile profile) {
+    this(vertx, cluster, jwt, meters, profile, Collections.synchronizedMap(new LinkedHashMap<>()),
+        new ConcurrentHashMap<>());
+  }
+
+  private Platform(Vertx vertx, ClusterView cluster, JwtVerifier jwt, MeterRegistry meters, Profile profile,
+                   Map<String, RunningService> running, Map<String, ServiceMetrics> metrics) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.jwt = Objects.requireNonNull(jwt, "jwt");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.profile = Objects.requireNonNull(profile, "profile");
+    this.running = running;
+    this.metrics = metrics;
+  }
+
+  /**
+   * This platform as one service sees it: everything shared, except {@link #jwt()}, which verifies tokens
+   * with that service's policy (its own audience, issuer, claims) against the node's keys.
+   */
+  public Platform withJwt(JwtVerifier serviceJwt) {
+    return new Platform(vertx, cluster, serviceJwt, meters, profile, running, metrics);
   }
 
   public Vertx vertx() {
@@ -45,6 +61,7 @@ public final class Platform {
     return cluster.nodeId();
   }
 
+  /** Verifies tokens for the service this platform was handed to (see {@link #withJwt}). */
   public JwtVerifier jwt() {
     return jwt;
   }

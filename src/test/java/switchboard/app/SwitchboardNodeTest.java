@@ -6,7 +6,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import switchboard.config.ConfigException;
-import switchboard.config.JwtConfig;
+import switchboard.config.DevSecrets;
 import switchboard.testing.TestCluster;
 import switchboard.testing.TestPlatform;
 
@@ -94,12 +94,16 @@ class SwitchboardNodeTest {
   }
 
   @Test
-  void prodProfileRefusesTheDevSecretAndDevAcceptsIt() {
+  void prodProfileNeedsAJwtKeyAndDevUsesTheInstallationsGeneratedSecret() {
     JsonObject prod = ephemeral(new JsonObject().put("profile", "prod").put("jwt", new JsonObject()));
     assertThatThrownBy(() -> SwitchboardNode.start(prod, false))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.hs256Secret").hasMessageContaining("dev secret");
-    SwitchboardNode dev = start(ephemeral(new JsonObject().put("jwt", new JsonObject())));
-    assertThat(dev.config().jwt().hs256Secret()).isEqualTo(JwtConfig.DEV_SECRET);
+        .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.hs256Secret").hasMessageContaining("no verification key");
+    Path secrets = Path.of(tempDir("run"), "dev-secrets.json");
+    SwitchboardNode dev = start(ephemeral(new JsonObject().put("jwt", new JsonObject())
+        .put("devSecretsFile", secrets.toString())));
+    assertThat(dev.config().jwt().devSecret()).isTrue();
+    assertThat(dev.config().jwt().hs256Secret()).isEqualTo(DevSecrets.load(secrets).orElseThrow().jwtSecret());
+    assertThat(dev.config().devSecretsInUse()).contains("jwt.hs256Secret");
   }
 
   @Test

@@ -3,7 +3,7 @@ package switchboard.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import switchboard.auth.TokenMinter;
-import switchboard.config.JwtConfig;
+import switchboard.config.DevSecrets;
 import switchboard.signal.crypto.HandshakeCrypto;
 
 import java.net.URI;
@@ -34,10 +34,10 @@ public final class Targets {
     this.pooledKeys = IntStream.range(0, KEY_POOL).mapToObj(i -> crypto.generateKeyPair().publicKeyBase64()).toList();
   }
 
-  /** The JWT secret of a run: SWITCHBOARD_JWT_SECRET as the server reads it, else the dev secret. */
+  /** The JWT secret of a run: SWITCHBOARD_JWT_SECRET as the server reads it, else this installation's dev secret. */
   public static String jwtSecret() {
     String env = System.getenv("SWITCHBOARD_JWT_SECRET");
-    return env == null || env.isEmpty() ? JwtConfig.DEV_SECRET : env;
+    return env == null || env.isEmpty() ? DevSecrets.loadOrCreate(DevSecrets.fileFrom(System.getenv())).jwtSecret() : env;
   }
 
   /** The HKDF info of a run: APP_ENV_WEBSOCKET_ECDH_INFO as the server reads it, else Signal's default. */

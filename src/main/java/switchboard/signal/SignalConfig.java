@@ -87,7 +87,7 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
         r.integer("maxDecryptFailures", DEFAULT_MAX_DECRYPT_FAILURES, 1, 1000),
         rooms(r, profile),
         WsLimits.read(r.section("ws"), DEFAULT_LIMITS),
-        r.millis("routeTimeoutMs", 5000, 100, 60_000),
+        r.millis("routeTimeoutMs", 1000, 100, 60_000),
         r.integer("maxRestBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
   }
 

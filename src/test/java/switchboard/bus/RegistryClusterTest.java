@@ -65,12 +65,14 @@ class RegistryClusterTest {
     await(routerB.start());
 
     // WHEN node B routes a message to node A, and fans one out to all nodes
-    int reached = await(routerB.toNode(a.nodeId(), new NodeMessage.ToClient("alice", new JsonObject().put("text", "hi"))));
-    int total = await(routerB.toAllNodes(new NodeMessage.ToClient("alice", new JsonObject().put("text", "all"))));
+    NodeRouter.Reach reached = await(routerB.deliver(a.nodeId(),
+        new NodeMessage.ToClient("alice", new JsonObject().put("text", "hi"))));
+    NodeRouter.Reach total = await(routerB.deliverToAll(
+        new NodeMessage.ToClient("alice", new JsonObject().put("text", "all"))));
 
-    // THEN A delivered both, and the counts add up over the nodes
-    assertThat(reached).isEqualTo(1);
-    assertThat(total).isEqualTo(1);
+    // THEN A delivered both, and the counts add up over the nodes, complete
+    assertThat(reached).isEqualTo(new NodeRouter.Reach(1, false));
+    assertThat(total).isEqualTo(new NodeRouter.Reach(1, false));
     assertThat(deliveredOnA).containsExactly("hi", "all");
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.bus.Addresses;
 import switchboard.platform.Platform;
+import switchboard.securecall.impl.TurnCredentials;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
 
@@ -31,7 +32,7 @@ import static switchboard.testing.Await.await;
 import static switchboard.testing.Await.failure;
 
 /** Verifies SecureCall signaling on a single node through real WebSocket clients. */
-class SignalingTest {
+class SecureCallHandlerTest {
 
   @TempDir
   Path dataDir;

@@ -27,7 +27,7 @@ import static switchboard.signal.SignalTestSupport.token;
 import static switchboard.testing.Await.await;
 
 /** Verifies Signal's WebSocket protocol with real sockets: handshake, encryption, rooms, errors and every close code. */
-class SignalWebSocketTest {
+class SignalHandlerTest {
 
   private Vertx vertx;
   private Platform platform;

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.securecall.SecureCallFixture.establish;
 import static switchboard.securecall.SecureCallFixture.expect;
 import static switchboard.securecall.SecureCallFixture.expectError;
+import static switchboard.securecall.SecureCallFixture.expectNothingElse;
 import static switchboard.securecall.SecureCallFixture.frame;
 import static switchboard.testing.Await.await;
 import static switchboard.testing.Await.failure;
@@ -201,7 +202,7 @@ class SecureCallHandlerTest {
     // THEN the call is intact: bob accepts and alice hears it, bob got nothing from mallory
     bob.send(frame("CALL_ACCEPT", new JsonObject().put("callId", callId).put("sdpAnswer", "a")));
     expect(alice, "CALL_ACCEPTED");
-    assertThat(bob.pending()).isEmpty();
+    expectNothingElse(bob);
   }
 
   /** Verifies that a party disconnecting mid-call ends the call for the other. */
@@ -232,7 +233,7 @@ class SecureCallHandlerTest {
     WsTestClient bob = register(v, "bob");
     bob.send(frame("CALL_INITIATE", new JsonObject().put("targetId", "alice").put("sdpOffer", "o")));
     expect(first, "INCOMING_CALL");
-    assertThat(second.pending()).isEmpty();
+    expectNothingElse(second);
     // WHEN the first connection closes, THEN the id can be registered again
     await(first.close());
     await(eventually(() -> {
@@ -380,7 +381,7 @@ class SecureCallHandlerTest {
       assertThat(reply.getString("type")).as(text).isEqualTo("ERROR");
       assertThat(reply.getJsonObject("payload").getString("code")).as(text).isEqualTo("INVALID_MESSAGE");
     }
-    assertThat(bob.pending()).isEmpty();
+    expectNothingElse(bob);
     client.sendBinary(Buffer.buffer(new byte[] {1, 2, 3}));
     assertThat(await(client.closed())).isEqualTo((short) 1003);
     bob.send(frame("PING", new JsonObject()));

@@ -25,7 +25,7 @@ public final class Addresses {
   public static final String WALLET_BALANCE_CHANGED = "wallet.balance.changed";
   /** Published by a ledger: {@code {from, to, amount, domainSeparator, txHash}}. */
   public static final String WALLET_TRANSFER = "wallet.transfer";
-  /** Published by the fingerprint hardware verticle: the seed's server→client device events. */
+  /** Published by the fingerprint hardware verticle: the server→client device events. */
   public static final String FINGERPRINT_DEVICE_EVENTS = "fingerprint.device.events";
   /** Prefix of the per-node fingerprint command address; the node id follows. */
   public static final String FINGERPRINT_DEVICE_COMMANDS_PREFIX = "fingerprint.device.commands.";

@@ -16,10 +16,27 @@ import java.util.function.ToIntFunction;
  * consumer per service, at {@code switchboard.<service>.node.<nodeId>}: never one per socket, which
  * floods the cluster's subscription table. A message for this node skips the event bus.
  *
- * <p>Each delivery answers with the number of sockets it reached; fan-outs sum the answers and count a
- * node that does not answer in time (or has the service switched off) as zero.
+ * <p>Each delivery answers a {@link Reach}: the sockets reached, and whether the count is partial because a
+ * node failed or did not answer within the route timeout. A send therefore answers within about one route
+ * timeout even while a node is dying, and the caller can tell "nobody was there" from "a node did not say".
+ * Only current cluster members are asked: a node that has left holds no sockets.
  */
 public final class NodeRouter {
+
+  /**
+   * The answer of a delivery.
+   *
+   * @param recipients sockets reached on the nodes that answered
+   * @param partial    some node failed or did not answer in time, so more sockets may have been reached
+   */
+  public record Reach(int recipients, boolean partial) {
+
+    public static final Reach NONE = new Reach(0, false);
+
+    Reach plus(Reach other) {
+      return new Reach(recipients + other.recipients, partial || other.partial);
+    }
+  }
 
   private final Vertx vertx;
   private final ClusterView cluster;
@@ -31,7 +48,7 @@ public final class NodeRouter {
   /**
    * @param localDelivery delivers a message to this node's sockets and returns how many it reached;
    *                      called on the context that calls {@link #start()}
-   * @param timeoutMs     how long to wait for another node's answer
+   * @param timeoutMs     how long to wait for another node's answer before the count is marked partial
    */
   public NodeRouter(Vertx vertx, ClusterView cluster, String service, ToIntFunction<NodeMessage> localDelivery,
                     long timeoutMs) {
@@ -60,26 +77,39 @@ public final class NodeRouter {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** Delivers to the sockets of one node; answers how many were reached (0 if that node is gone). */
-  public Future<Integer> toNode(String nodeId, NodeMessage message) {
+  /**
+   * Delivers to the sockets of one node. Never fails: a node that is no longer a member reached nobody; a
+   * member that fails, does not answer in time or shows no consumer for the service gives a partial zero.
+   * A missing consumer counts as partial because this node cannot tell a service switched off there from one
+   * starting, stopping, or whose subscription has not reached this node's view yet.
+   */
+  public Future<Reach> deliver(String nodeId, NodeMessage message) {
     if (cluster.nodeId().equals(nodeId)) {
-      return Future.succeededFuture(localDelivery.applyAsInt(message));
+      return Future.succeededFuture(new Reach(localDelivery.applyAsInt(message), false));
+    }
+    if (!cluster.members().contains(nodeId)) {
+      return Future.succeededFuture(Reach.NONE);
     }
     return vertx.eventBus().<Integer>request(Addresses.nodeDelivery(service, nodeId), message.toJson(), delivery)
-        .map(reply -> reply.body())
-        .otherwise(0);
+        .map(reply -> new Reach(reply.body(), false))
+        .otherwise(new Reach(0, true));
   }
 
-  /** Delivers on every node of the cluster; answers the total number of sockets reached. */
-  public Future<Integer> toAllNodes(NodeMessage message) {
-    List<Future<Integer>> answers = new ArrayList<>();
+  /** Like {@link #deliver}, for callers that only need how many sockets were reached for certain. */
+  public Future<Integer> toNode(String nodeId, NodeMessage message) {
+    return deliver(nodeId, message).map(Reach::recipients);
+  }
+
+  /** Delivers on every current member of the cluster; answers the sum, partial if any node's answer was. */
+  public Future<Reach> deliverToAll(NodeMessage message) {
+    List<Future<Reach>> answers = new ArrayList<>();
     for (String node : cluster.members()) {
-      answers.add(toNode(node, message));
+      answers.add(deliver(node, message));
     }
     return Future.all(answers).map(all -> {
-      int total = 0;
+      Reach total = Reach.NONE;
       for (int i = 0; i < all.size(); i++) {
-        total += all.<Integer>resultAt(i);
+        total = total.plus(all.resultAt(i));
       }
       return total;
     });

@@ -21,7 +21,7 @@ import java.util.List;
  * @param maxPublicKeyChars longest public key PKD_REGISTER accepts (8192 characters)
  * @param dataDir          directory of the public-key directory's store file; {@code data/securecall-<port>}
  *                         by default, so nodes started with a port offset on one machine never share one
- * @param routeTimeoutMs   how long a delivery to another node may take before it counts as not delivered
+ * @param routeTimeoutMs   how long a delivery to another node may take before it counts as not delivered (1 s)
  * @param turn             TURN credentials
  */
 public record SecureCallConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws, boolean requireToken,
@@ -56,7 +56,7 @@ public record SecureCallConfig(boolean enabled, HttpEndpointConfig http, WsLimit
         r.integer("maxCallsPerClient", 4, 1, 100),
         r.integer("maxPublicKeyChars", 8192, 32, 60_000),
         Path.of(dataDir),
-        r.longValue("routeTimeoutMs", 5_000, 100, 60_000),
+        r.longValue("routeTimeoutMs", 1_000, 100, 60_000),
         TurnConfig.read(r.section("turn")));
   }
 

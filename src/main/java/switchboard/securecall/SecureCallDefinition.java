@@ -9,7 +9,7 @@ import switchboard.platform.ServiceDefinition;
 
 import java.util.List;
 
-/** SecureCall (seed 001): WebRTC call signaling, public-key directory and TURN credentials. */
+/** SecureCall: WebRTC call signaling, public-key directory and TURN credentials. */
 public final class SecureCallDefinition implements ServiceDefinition<SecureCallConfig> {
 
   @Override

@@ -10,6 +10,12 @@ import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
 import switchboard.platform.ServiceMetrics;
+import switchboard.securecall.impl.CallSignaling;
+import switchboard.securecall.impl.CallTable;
+import switchboard.securecall.impl.ErrorReplies;
+import switchboard.securecall.impl.KeyDirectory;
+import switchboard.securecall.impl.KeyRequests;
+import switchboard.securecall.impl.TurnCredentials;
 import switchboard.ws.ServiceHttpServer;
 import switchboard.ws.WsCloseCodes;
 import switchboard.ws.WsEndpoint;
@@ -18,24 +24,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * SecureCall on one node: {@code ws://host:8090/signal} and {@code GET /health} on one HTTP server, the
- * node's one router consumer for frames to its clients, and the key directory's store. One instance per
- * node: connections, legs and timers live on its event loop.
+ * SecureCall on one node, wired: {@code ws://host:8090/signal} ({@link SecureCallHandler}) and
+ * {@code GET /health} on one HTTP server, the node's one router consumer for frames to its clients, and the
+ * key directory's store. One instance per node: connections, legs and timers live on its event loop.
  */
 public final class SecureCallVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecureCallVerticle.class);
 
   public static final String SERVICE = "securecall";
-  /** SecureCall's close codes: 4001 no REGISTER in time, 4002 idle, 4009 slow consumer, 1008 abuse. */
-  public static final WsCloseCodes CLOSE_CODES = new WsCloseCodes(4001, 4002, 4009, WsCloseCodes.POLICY_VIOLATION);
 
   private final Platform platform;
   private final SecureCallConfig config;
   private KeyDirectory keys;
   private NodeRouter router;
   private WsEndpoint endpoint;
-  private SignalingHandler handler;
+  private SecureCallHandler handler;
   private HttpServer server;
 
   public SecureCallVerticle(Platform platform, SecureCallConfig config) {
@@ -48,13 +52,18 @@ public final class SecureCallVerticle extends VerticleBase {
     keys = new KeyDirectory(vertx, config.dataDir());
     // One metrics object per service: a second one would register its connection gauge in vain.
     ServiceMetrics metrics = platform.metricsFor(SERVICE);
-    handler = new SignalingHandler(vertx, config, platform.nodeId(), platform.jwt(),
-        new SessionDirectory(vertx, platform.cluster(), Addresses.SECURECALL_SESSIONS_MAP), new CallTable(vertx), keys,
-        new TurnCredentials(config.turn()), metrics);
+    ErrorReplies errors = new ErrorReplies(metrics);
+    SessionDirectory sessions = new SessionDirectory(vertx, platform.cluster(), Addresses.SECURECALL_SESSIONS_MAP);
+    TurnCredentials turn = new TurnCredentials(config.turn());
+    CallSignaling calls = new CallSignaling(vertx, platform.nodeId(), config.ringTimeout().toMillis(),
+        config.maxCallsPerClient(), sessions, new CallTable(vertx), turn, errors,
+        new SecureCallBusApi(vertx, platform.nodeId()));
+    handler = new SecureCallHandler(config.requireToken(), platform.nodeId(), platform.jwt(), sessions, calls,
+        new KeyRequests(keys, config.maxPublicKeyChars(), errors), turn, errors);
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
-    handler.router(router);
-    platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, handler::nodeLeft);
-    endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), CLOSE_CODES,
+    calls.router(router);
+    platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, calls::nodeLeft);
+    endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), SecureCallProtocol.CLOSE_CODES,
         config.http().allowedOrigins(), handler, metrics);
     return keys.start()
         .onSuccess(loaded -> LOG.info("securecall: {} public keys loaded from {}", loaded, config.dataDir()))

@@ -39,14 +39,14 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
   public static final String DEFAULT_ECDH_INFO = "nx-signal-ws-v1";
   public static final int DEFAULT_MAX_DECRYPT_FAILURES = 5;
 
-  /** Seed 000's limits: 5 s to authenticate, 90 s of silence closes (heartbeats come every 30 s). */
+  /** Signal's limits: 5 s to authenticate, 90 s of silence closes (heartbeats come every 30 s). */
   public static final WsLimits DEFAULT_LIMITS = WsLimits.DEFAULTS
       .withAuthTimeout(Duration.ofSeconds(5))
       .withIdleTimeout(Duration.ofSeconds(90))
       .withMessageSize(64 * 1024, 1, 256 * 1024)
       .withRate(50, 100, 50);
 
-  /** The seed's room table; {@code ws-test-payment} exists only in the dev profile. */
+  /** The default rooms; {@code ws-test-payment} exists only in the dev profile. */
   static Map<String, RoomConfig> defaultRooms() {
     Map<String, RoomConfig> rooms = new LinkedHashMap<>();
     rooms.put("ws-default", new RoomConfig(Set.of(), true, false));
@@ -87,7 +87,7 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
         r.integer("maxDecryptFailures", DEFAULT_MAX_DECRYPT_FAILURES, 1, 1000),
         rooms(r, profile),
         WsLimits.read(r.section("ws"), DEFAULT_LIMITS),
-        r.millis("routeTimeoutMs", 5000, 100, 60_000),
+        r.millis("routeTimeoutMs", 1000, 100, 60_000),
         r.integer("maxRestBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
   }
 

@@ -1,6 +1,7 @@
 package switchboard.signal;
 
 import io.vertx.core.json.JsonObject;
+import switchboard.bus.NodeRouter;
 import switchboard.ws.WsCloseCodes;
 
 /** The Signal wire contract in one place: event names, close codes and error codes (docs/signal.md). */
@@ -13,6 +14,9 @@ public final class SignalProtocol {
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String ENCRYPTED = "encrypted";
+
+  /** Longest event name a client may send, and longest topic of a REST or event-bus send. */
+  public static final int MAX_EVENT_NAME = 128;
 
   /** No authenticate within the auth window. */
   public static final int CLOSE_AUTH_TIMEOUT = 4001;
@@ -54,5 +58,23 @@ public final class SignalProtocol {
 
   public static String error(String code, String message) {
     return frame(ERROR, new JsonObject().put("code", code).put("message", message));
+  }
+
+  /** The topic of a REST or event-bus send body {@code {topic, data}}, or null when it has none valid. */
+  public static String topic(JsonObject body) {
+    return body != null && body.getValue("topic") instanceof String topic && !topic.isEmpty()
+        && topic.length() <= MAX_EVENT_NAME ? topic : null;
+  }
+
+  /**
+   * The answer of a REST or event-bus send: {@code {recipients}}, plus {@code partial: true} only when a node
+   * failed or did not answer in time, so answers from a healthy cluster keep their shape.
+   */
+  public static JsonObject sendAnswer(NodeRouter.Reach reach) {
+    JsonObject answer = new JsonObject().put("recipients", reach.recipients());
+    if (reach.partial()) {
+      answer.put("partial", true);
+    }
+    return answer;
   }
 }

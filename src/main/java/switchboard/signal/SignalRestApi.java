@@ -10,20 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
+import switchboard.bus.NodeRouter.Reach;
+import switchboard.signal.impl.SignalHub;
 import switchboard.ws.ServiceHttpServer;
 
 import java.util.function.BiFunction;
 
 /**
- * Signal's REST API under {@value #BASE} (seed 000): status without auth; everything else needs a platform
- * JWT with the {@code admin} or {@code service} role. Sends answer {@code {recipients}}, counted across
- * the cluster.
+ * Signal's REST API under {@value #BASE}: status without auth; everything else needs a platform JWT with
+ * the {@code admin} or {@code service} role. Sends answer {@link SignalProtocol#sendAnswer}, counted across the
+ * cluster; a disconnect whose node did not confirm it in time answers 504.
  */
 final class SignalRestApi {
 
   static final String BASE = "/v1/api/socket/websocket/clients";
   private static final Logger LOG = LoggerFactory.getLogger(SignalRestApi.class);
-  private static final int MAX_TOPIC = 128;
 
   private final Vertx vertx;
   private final JwtVerifier jwt;
@@ -58,7 +59,9 @@ final class SignalRestApi {
         send(ctx, (topic, data) -> hub.toClient(ctx.pathParam("clientId"), topic, data)));
     router.post(BASE + "/:clientId/disconnect").handler(ctx ->
         answer(ctx, hub.disconnect(ctx.pathParam("clientId"), SignalProtocol.CLOSE_DISCONNECTED, "disconnected by server")
-            .map(n -> new JsonObject().put("disconnected", true).put("clientId", ctx.pathParam("clientId")))));
+            .compose(reach -> reach.partial() ? Future.failedFuture(new NodeSilentException())
+                : Future.succeededFuture(new JsonObject().put("disconnected", true)
+                    .put("clientId", ctx.pathParam("clientId"))))));
     return router;
   }
 
@@ -77,19 +80,26 @@ final class SignalRestApi {
     answer(ctx, hub.clients().map(clients -> new JsonObject().put("clients", clients)));
   }
 
-  private void send(RoutingContext ctx, BiFunction<String, Object, Future<Integer>> action) {
+  private void send(RoutingContext ctx, BiFunction<String, Object, Future<Reach>> action) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
       body = null;
     }
-    if (body == null || !(body.getValue("topic") instanceof String topic) || topic.isEmpty()
-        || topic.length() > MAX_TOPIC) {
+    String topic = SignalProtocol.topic(body);
+    if (topic == null) {
       ServiceHttpServer.jsonError(ctx.response(), 400, "body must be {\"topic\": string, \"data\": any}");
       return;
     }
-    answer(ctx, action.apply(topic, body.getValue("data")).map(n -> new JsonObject().put("recipients", n)));
+    answer(ctx, action.apply(topic, body.getValue("data")).map(SignalProtocol::sendAnswer));
+  }
+
+  /** The client's node did not confirm a disconnect within the route timeout. */
+  private static final class NodeSilentException extends RuntimeException {
+    NodeSilentException() {
+      super("the client's node did not answer in time", null, false, false);
+    }
   }
 
   private static void answer(RoutingContext ctx, Future<JsonObject> result) {
@@ -98,6 +108,8 @@ final class SignalRestApi {
         ctx.json(ar.result());
       } else if (ar.cause() instanceof SignalHub.ClientNotFoundException e) {
         ServiceHttpServer.jsonError(ctx.response(), 404, e.getMessage());
+      } else if (ar.cause() instanceof NodeSilentException e) {
+        ServiceHttpServer.jsonError(ctx.response(), 504, e.getMessage());
       } else {
         LOG.warn("signal REST {} failed: {}", ctx.request().path(), ar.cause().toString());
         ServiceHttpServer.jsonError(ctx.response(), 500, "internal error");

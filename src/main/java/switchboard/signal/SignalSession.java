@@ -7,11 +7,12 @@ import switchboard.signal.crypto.SessionCipher;
 import switchboard.ws.WsConnection;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** The Signal state of one WebSocket, confined to the verticle's event loop. */
-final class SignalSession {
+public final class SignalSession {
 
   enum Phase { AWAITING_AUTH, AUTHENTICATING, AUTHENTICATED }
 
@@ -33,8 +34,13 @@ final class SignalSession {
     this.connection = connection;
   }
 
-  String id() {
+  public String id() {
     return connection.id();
+  }
+
+  /** The rooms this session is in (read-only). */
+  public Set<String> rooms() {
+    return Collections.unmodifiableSet(rooms);
   }
 
   /** The directory entry: what the REST list shows, cluster-wide (the directory adds {@code node}). */
@@ -47,11 +53,15 @@ final class SignalSession {
         .put("connectedAt", connectedAt.toString());
   }
 
-  /** Sends an application frame, encrypted when the session has a key. */
-  boolean deliver(byte[] plaintextUtf8, String plaintext) {
+  /** Sends an application frame, encrypted when the session has a key; false when it did not go out. */
+  public boolean deliver(byte[] plaintextUtf8, String plaintext) {
     if (!ready) {
       return false;
     }
     return connection.send(cipher != null ? cipher.seal(plaintextUtf8) : plaintext);
+  }
+
+  public void close(int code, String reason) {
+    connection.close(code, reason);
   }
 }

@@ -50,27 +50,46 @@ class RegistryClusterTest {
     assertThat(await(sessionsB.nodeOf("bob"))).isEqualTo(b.nodeId());
   }
 
+  /**
+   * Verifies that a message routed from node B reaches node A's sockets with a complete count, and that once
+   * A's router consumer is gone B's answer is a partial zero, not a plain "nobody there".
+   */
   @Test
   void aMessageRoutedFromOneNodeReachesTheSocketsOfTheOther() {
-    // GIVEN each node delivers to its "sockets" (recorded here)
+    // GIVEN each node delivers to its "sockets" (client messages recorded here; others answer 0)
     List<String> deliveredOnA = new CopyOnWriteArrayList<>();
     ClusterView a = cluster.platform(0).cluster();
     ClusterView b = cluster.platform(1).cluster();
     NodeRouter routerA = new NodeRouter(cluster.vertx(0), a, "test", m -> {
-      deliveredOnA.add(((NodeMessage.ToClient) m).frame().getString("text"));
-      return 1;
+      if (m instanceof NodeMessage.ToClient toClient) {
+        deliveredOnA.add(toClient.frame().getString("text"));
+        return 1;
+      }
+      return 0;
     }, 2000);
     NodeRouter routerB = new NodeRouter(cluster.vertx(1), b, "test", m -> 0, 2000);
     await(routerA.start());
     await(routerB.start());
+    // AND B's view of the cluster's subscriptions has caught up with A's consumer (it follows asynchronously)
+    NodeMessage probe = new NodeMessage.ToAll(new JsonObject());
+    await(eventually(() -> routerB.deliver(a.nodeId(), probe).map(reach -> !reach.partial())));
 
     // WHEN node B routes a message to node A, and fans one out to all nodes
-    int reached = await(routerB.toNode(a.nodeId(), new NodeMessage.ToClient("alice", new JsonObject().put("text", "hi"))));
-    int total = await(routerB.toAllNodes(new NodeMessage.ToClient("alice", new JsonObject().put("text", "all"))));
+    NodeRouter.Reach reached = await(routerB.deliver(a.nodeId(),
+        new NodeMessage.ToClient("alice", new JsonObject().put("text", "hi"))));
+    NodeRouter.Reach total = await(routerB.deliverToAll(
+        new NodeMessage.ToClient("alice", new JsonObject().put("text", "all"))));
 
-    // THEN A delivered both, and the counts add up over the nodes
-    assertThat(reached).isEqualTo(1);
-    assertThat(total).isEqualTo(1);
+    // THEN A delivered both, and the counts add up over the nodes, complete
+    assertThat(reached).isEqualTo(new NodeRouter.Reach(1, false));
+    assertThat(total).isEqualTo(new NodeRouter.Reach(1, false));
+    assertThat(deliveredOnA).containsExactly("hi", "all");
+
+    // WHEN A's router consumer goes away while A stays a member
+    await(routerA.stop());
+    // THEN a send to A cannot be confirmed: a partial zero, and the fan-out over both nodes is partial too
+    assertThat(await(routerB.deliver(a.nodeId(), probe))).isEqualTo(new NodeRouter.Reach(0, true));
+    assertThat(await(routerB.deliverToAll(probe))).isEqualTo(new NodeRouter.Reach(0, true));
     assertThat(deliveredOnA).containsExactly("hi", "all");
   }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
+import switchboard.securecall.impl.KeyDirectory;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
 

@@ -7,6 +7,7 @@ import switchboard.platform.Platform;
 import switchboard.testing.WsTestClient;
 
 import java.nio.file.Path;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.testing.Await.await;
@@ -64,6 +65,16 @@ final class SecureCallFixture {
     JsonObject payload = expect(client, "ERROR");
     assertThat(payload.getString("code")).as(payload.encode()).isEqualTo(code);
     assertThat(payload.getString("message")).isNotBlank();
+  }
+
+  /**
+   * Asserts that nothing reached {@code client} beyond what the test took: a PING sent now is handled after
+   * everything sent to it before, so its PONG must be the very next frame.
+   */
+  static void expectNothingElse(WsTestClient client) {
+    String barrier = UUID.randomUUID().toString();
+    client.send(frame("PING", new JsonObject().put("barrier", barrier)));
+    assertThat(expect(client, "PONG")).isEqualTo(new JsonObject().put("barrier", barrier));
   }
 
   /** Caller offers, callee gets INCOMING_CALL and accepts, caller gets CALL_ACCEPTED; answers the callId. */

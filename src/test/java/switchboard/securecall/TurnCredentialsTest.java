@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.app.EnvOverrides;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.securecall.impl.TurnCredentials;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,17 +4,28 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.bus.Addresses;
 import switchboard.signal.SignalTestSupport.Peer;
 import switchboard.testing.TestCluster;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.signal.SignalTestSupport.token;
 import static switchboard.testing.Await.await;
 
-/** Verifies Signal across a real two-node Hazelcast cluster. */
+/** Verifies Signal across a real Hazelcast cluster of two or three nodes. */
+@ExtendWith(VertxExtension.class)
 class SignalClusterTest {
+
+  /** The default route timeout plus room for a loaded machine: a send must not wait much past it. */
+  private static final long ANSWER_WITHIN_MS = 1_800;
 
   /**
    * Verifies that a client on node A is listed and reachable from node B exactly once, and that it
@@ -54,7 +65,7 @@ class SignalClusterTest {
           new JsonObject().put("clientId", onA.id()).put("topic", "bus"))).body();
       assertThat(reply.getInteger("recipients")).isEqualTo(1);
       assertThat(onA.nextDecrypted().getString("event")).isEqualTo("bus");
-      assertThat(onA.ws.pending()).isEmpty();
+      onA.expectNothingElse();
       // WHEN A stops
       cluster.stop(0);
       // THEN A's client disappears from B's list, and B's remains
@@ -62,6 +73,68 @@ class SignalClusterTest {
       assertThat(after.getJsonArray("clients").getJsonObject(0).getString("id")).isEqualTo(onB.id());
       assertThat(send(vertxB, portB, admin, "/broadcast", "still")).isEqualTo(1);
     }
+  }
+
+  /**
+   * Verifies that when one node's Signal stops answering (a hung node: its router address still has a
+   * consumer, which never replies), REST and event-bus room sends answer within about the 1 s default route
+   * timeout with the count the other nodes reached, marked partial; a healthy cluster's answer has no mark.
+   */
+  @Test
+  void aSendAnswersWithinTheRouteTimeoutMarkedPartialWhenANodeDoesNotAnswer(VertxTestContext ctx) throws Throwable {
+    try (TestCluster cluster = TestCluster.start(3)) {
+      Vertx vertxA = cluster.vertx(0);
+      Vertx vertxC = cluster.vertx(2);
+      int portA = SignalTestSupport.deploy(cluster.platform(0), new JsonObject()).actualPort();
+      int portB = SignalTestSupport.deploy(cluster.platform(1), new JsonObject()).actualPort();
+      SignalTestSupport.deploy(cluster.platform(2), new JsonObject());
+      String admin = token(vertxA, "ops", "admin");
+      // GIVEN a client on A and one on B, both in ws-default (joined automatically)
+      Peer onA = Peer.authenticated(vertxA, portA, token(vertxA, "till-a"));
+      Peer onB = Peer.authenticated(cluster.vertx(1), portB, token(cluster.vertx(1), "till-b"));
+      JsonObject healthy = await(SignalTestSupport.rest(vertxA, HttpMethod.POST, portA,
+          SignalRestApi.BASE + "/rooms/ws-default/send", admin, new JsonObject().put("topic", "healthy"))).body();
+      assertThat(healthy).isEqualTo(new JsonObject().put("recipients", 2));
+
+      // WHEN node C's Signal hangs: a consumer that never answers takes its router address
+      Checkpoint reachedC = ctx.checkpoint(2);
+      await(vertxC.eventBus().consumer(Addresses.nodeDelivery(SignalVerticle.SERVICE, cluster.platform(2).nodeId()),
+          msg -> reachedC.flag()).completion());
+      await(vertxC.undeploy(vertxC.deploymentIDs().iterator().next()));
+
+      // THEN a REST send and an event-bus send from A each answer in time, partial, with A's and B's clients
+      Checkpoint answered = ctx.checkpoint(2);
+      JsonObject expected = new JsonObject().put("recipients", 2).put("partial", true);
+      long started = System.nanoTime();
+      SignalTestSupport.rest(vertxA, HttpMethod.POST, portA, SignalRestApi.BASE + "/rooms/ws-default/send", admin,
+          new JsonObject().put("topic", "rest")).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.body()).isEqualTo(expected);
+            assertThat(elapsedMs(started)).isLessThan(ANSWER_WITHIN_MS);
+            answered.flag();
+          })));
+      vertxA.eventBus().<JsonObject>request(Addresses.SIGNAL_ROOM_SEND,
+          new JsonObject().put("room", "ws-default").put("topic", "bus")).onComplete(ctx.succeeding(reply ->
+          ctx.verify(() -> {
+            assertThat(reply.body()).isEqualTo(expected);
+            assertThat(elapsedMs(started)).isLessThan(ANSWER_WITHIN_MS);
+            answered.flag();
+          })));
+      assertThat(ctx.awaitCompletion(15, TimeUnit.SECONDS)).isTrue();
+      if (ctx.failed()) {
+        throw ctx.causeOfFailure();
+      }
+      // AND the clients on the answering nodes got both sends
+      for (Peer peer : new Peer[] {onA, onB}) {
+        assertThat(peer.nextDecrypted().getString("event")).isEqualTo("healthy");
+        assertThat(Set.of(peer.nextDecrypted().getString("event"), peer.nextDecrypted().getString("event")))
+            .containsExactlyInAnyOrder("rest", "bus");
+      }
+    }
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
   }
 
   private static int send(Vertx vertx, int port, String token, String path, String topic) {

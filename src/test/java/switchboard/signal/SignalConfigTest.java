@@ -29,7 +29,7 @@ class SignalConfigTest {
     return SignalConfig.read(new ConfigReader(new JsonObject().put("signal", section)).section("signal"), profile);
   }
 
-  /** Verifies the defaults: port 3500, /ws, ECDH info, encryption required, the seed's rooms and limits. */
+  /** Verifies the defaults: port 3500, /ws, ECDH info, encryption required, the default rooms and limits. */
   @Test
   void defaults() {
     SignalConfig c = read(new JsonObject(), Profile.DEV);

@@ -107,7 +107,7 @@ class SignalRestApiTest {
     assertThat(call(HttpMethod.POST, "/" + user.id() + "/send", admin, msg("notification", "ready"))
         .body().getInteger("recipients")).isEqualTo(1);
     assertThat(user.nextDecrypted().getString("data")).isEqualTo("ready");
-    assertThat(user.ws.pending()).isEmpty();
+    user.expectNothingElse();
   }
 
   /** Verifies 404 for unknown clients and rooms, 400 for bad bodies, and that a closed client leaves the list. */

@@ -18,6 +18,8 @@ import switchboard.testing.WsTestClient;
 
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static switchboard.signal.SignalProtocol.HEARTBEAT;
 import static switchboard.testing.Await.await;
 
 /** Deploys Signal for tests and speaks its protocol at the frame level. */
@@ -133,6 +135,15 @@ public final class SignalTestSupport {
       } catch (Exception e) {
         throw new AssertionError(e);
       }
+    }
+
+    /**
+     * Asserts that no frame reached this client beyond what the test took: a heartbeat sent now is answered
+     * after everything sent to it before, so its answer must be the very next frame.
+     */
+    void expectNothingElse() {
+      send(HEARTBEAT, null);
+      assertThat(await(ws.next()).getString("event")).isEqualTo(HEARTBEAT);
     }
 
     JsonObject nextError() {

@@ -1,7 +1,8 @@
-package switchboard.securecall;
+package switchboard.securecall.impl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import switchboard.securecall.TurnConfig;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -62,6 +63,11 @@ public final class TurnCredentials {
         .put("username", username)
         .put("credential", sign(key, username)));
     return servers;
+  }
+
+  /** {@link #iceServers(String, long)} as of now. */
+  public JsonArray iceServers(String clientId) {
+    return iceServers(clientId, System.currentTimeMillis() / 1000);
   }
 
   public long ttlSeconds() {

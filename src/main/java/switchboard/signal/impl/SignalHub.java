@@ -1,11 +1,13 @@
-package switchboard.signal;
+package switchboard.signal.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.NodeRouter;
+import switchboard.bus.NodeRouter.Reach;
 import switchboard.bus.SessionDirectory;
+import switchboard.signal.SignalSession;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,33 +25,34 @@ import java.util.Set;
  * the nodes holding the sockets. Every delivery serialises the frame once per node and encrypts it per
  * recipient (one key each). Confined to the verticle's event loop.
  */
-final class SignalHub {
+public final class SignalHub {
 
   private final Map<String, SignalSession> sessions = new HashMap<>();
   private final Map<String, Set<SignalSession>> rooms = new HashMap<>();
   private final SessionDirectory directory;
   private NodeRouter router;
 
-  SignalHub(SessionDirectory directory) {
+  public SignalHub(SessionDirectory directory) {
     this.directory = directory;
   }
 
-  void router(NodeRouter router) {
+  /** The router must exist before the first send; it calls back into {@link #deliverLocal}. */
+  public void router(NodeRouter router) {
     this.router = router;
   }
 
-  SessionDirectory directory() {
+  public SessionDirectory directory() {
     return directory;
   }
 
   /** A client id that no node holds. */
-  static final class ClientNotFoundException extends RuntimeException {
+  public static final class ClientNotFoundException extends RuntimeException {
     ClientNotFoundException(String clientId) {
       super("client " + clientId + " is not connected", null, false, false);
     }
   }
 
-  static JsonObject appFrame(String topic, Object data) {
+  private static JsonObject appFrame(String topic, Object data) {
     JsonObject frame = new JsonObject().put("event", topic);
     if (data != null) {
       frame.put("data", data);
@@ -59,35 +62,35 @@ final class SignalHub {
 
   // ---- local state -------------------------------------------------------------------------------
 
-  void add(SignalSession s) {
+  public void add(SignalSession s) {
     sessions.put(s.id(), s);
-    s.rooms.forEach(room -> joinLocal(s, room));
+    s.rooms().forEach(room -> joinLocal(s, room));
   }
 
-  void remove(SignalSession s) {
+  public void remove(SignalSession s) {
     if (sessions.remove(s.id()) == null) {
       return;
     }
-    s.rooms.forEach(room -> leaveLocal(s, room));
+    s.rooms().forEach(room -> leaveLocal(s, room));
   }
 
-  void joinLocal(SignalSession s, String room) {
+  public void joinLocal(SignalSession s, String room) {
     rooms.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(s);
   }
 
-  void leaveLocal(SignalSession s, String room) {
+  public void leaveLocal(SignalSession s, String room) {
     Set<SignalSession> members = rooms.get(room);
     if (members != null && members.remove(s) && members.isEmpty()) {
       rooms.remove(room);
     }
   }
 
-  int localCount() {
+  public int localCount() {
     return sessions.size();
   }
 
   /** Delivers a node message to this node's sockets; answers how many it reached. */
-  int deliverLocal(NodeMessage message) {
+  public int deliverLocal(NodeMessage message) {
     if (message instanceof NodeMessage.ToClient m) {
       SignalSession s = sessions.get(m.clientId());
       return s == null ? 0 : fanOut(List.of(s), m.frame());
@@ -104,7 +107,7 @@ final class SignalHub {
       if (s == null) {
         return 0;
       }
-      s.connection.close(m.code(), m.reason());
+      s.close(m.code(), m.reason());
       return 1;
     }
     throw new IllegalArgumentException("unsupported node message " + message.getClass().getSimpleName());
@@ -127,51 +130,55 @@ final class SignalHub {
 
   // ---- cluster-wide operations (REST and event bus) ---------------------------------------------
 
-  Future<Integer> broadcast(String topic, Object data) {
-    return router.toAllNodes(new NodeMessage.ToAll(appFrame(topic, data)));
+  public Future<Reach> broadcast(String topic, Object data) {
+    return router.deliverToAll(new NodeMessage.ToAll(appFrame(topic, data)));
   }
 
-  Future<Integer> broadcastLocal(String topic, Object data) {
-    return Future.succeededFuture(deliverLocal(new NodeMessage.ToAll(appFrame(topic, data))));
+  public Reach broadcastLocal(String topic, Object data) {
+    return new Reach(deliverLocal(new NodeMessage.ToAll(appFrame(topic, data))), false);
   }
 
-  Future<Integer> toRoom(String room, String topic, Object data) {
-    return router.toAllNodes(new NodeMessage.ToRoom(room, appFrame(topic, data)));
+  public Future<Reach> toRoom(String room, String topic, Object data) {
+    return router.deliverToAll(new NodeMessage.ToRoom(room, appFrame(topic, data)));
   }
 
-  Future<Integer> toRoomLocal(String room, String topic, Object data) {
-    return Future.succeededFuture(deliverLocal(new NodeMessage.ToRoom(room, appFrame(topic, data))));
+  public Reach toRoomLocal(String room, String topic, Object data) {
+    return new Reach(deliverLocal(new NodeMessage.ToRoom(room, appFrame(topic, data))), false);
   }
 
-  /** Fails with {@link ClientNotFoundException} when no node holds the client. */
-  Future<Integer> toClient(String clientId, String topic, Object data) {
+  /**
+   * Fails with {@link ClientNotFoundException} when no node holds the client; a partial zero when the
+   * client's node did not answer in time.
+   */
+  public Future<Reach> toClient(String clientId, String topic, Object data) {
     return onOwner(clientId, new NodeMessage.ToClient(clientId, appFrame(topic, data)));
   }
 
-  Future<Integer> disconnect(String clientId, int code, String reason) {
+  /** Like {@link #toClient}: a partial zero means the client's node did not confirm the close. */
+  public Future<Reach> disconnect(String clientId, int code, String reason) {
     return onOwner(clientId, new NodeMessage.Disconnect(clientId, code, reason));
   }
 
-  private Future<Integer> onOwner(String clientId, NodeMessage message) {
+  private Future<Reach> onOwner(String clientId, NodeMessage message) {
     if (sessions.containsKey(clientId)) {
-      return Future.succeededFuture(deliverLocal(message));
+      return Future.succeededFuture(new Reach(deliverLocal(message), false));
     }
     return directory.nodeOf(clientId).compose(node -> {
       if (node == null) {
         return Future.failedFuture(new ClientNotFoundException(clientId));
       }
-      return router.toNode(node, message).compose(n -> n == 0
-          ? Future.failedFuture(new ClientNotFoundException(clientId)) : Future.succeededFuture(n));
+      return router.deliver(node, message).compose(reach -> reach.recipients() == 0 && !reach.partial()
+          ? Future.failedFuture(new ClientNotFoundException(clientId)) : Future.succeededFuture(reach));
     });
   }
 
   /** Authenticated clients across the cluster. */
-  Future<Integer> clientCount() {
+  public Future<Integer> clientCount() {
     return directory.size();
   }
 
   /** Every authenticated client of the cluster, oldest first. */
-  Future<JsonArray> clients() {
+  public Future<JsonArray> clients() {
     return directory.entries().map(entries -> {
       List<JsonObject> list = new ArrayList<>(entries.size());
       entries.forEach((id, entry) -> list.add(new JsonObject().put("id", id).mergeIn(entry)));

@@ -1,5 +1,6 @@
 package switchboard.signal;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,16 +19,13 @@ import switchboard.testing.TestPlatform;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.signal.SignalTestSupport.token;
 import static switchboard.testing.Await.await;
 
 /** Verifies Signal's WebSocket protocol with real sockets: handshake, encryption, rooms, errors and every close code. */
-class SignalWebSocketTest {
+class SignalHandlerTest {
 
   private Vertx vertx;
   private Platform platform;
@@ -55,9 +53,9 @@ class SignalWebSocketTest {
   @Test
   void handshakeAnswersConnectedAndEncryptsBothWays() throws Exception {
     int port = start();
-    BlockingQueue<JsonObject> inbound = new ArrayBlockingQueue<>(10);
-    vertx.eventBus().<JsonObject>consumer(Addresses.SIGNAL_INBOUND, m -> inbound.add(m.body())).completion()
-        .toCompletionStage().toCompletableFuture().get();
+    Promise<JsonObject> inbound = Promise.promise();
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.SIGNAL_INBOUND, m -> inbound.tryComplete(m.body()))
+        .completion());
     // GIVEN a client that authenticates with a valid token
     Peer peer = Peer.authenticated(vertx, port, token(vertx, "alice", "pos"));
     // THEN connected carries the contract's fields, with a 65-byte key and a 32-byte salt
@@ -70,8 +68,7 @@ class SignalWebSocketTest {
     // WHEN it sends an encrypted application event
     peer.sendEncrypted("order.ack", new JsonObject().put("orderId", "42"));
     // THEN the event bus sees it decrypted, with client and user ids
-    JsonObject in = inbound.poll(10, TimeUnit.SECONDS);
-    assertThat(in).isNotNull();
+    JsonObject in = await(inbound.future());
     assertThat(in.getString("clientId")).isEqualTo(peer.id());
     assertThat(in.getString("userId")).isEqualTo("alice");
     assertThat(in.getString("event")).isEqualTo("order.ack");
@@ -350,15 +347,16 @@ class SignalWebSocketTest {
   @Test
   void encryptionOffSendsPlaintextBothWays() throws Exception {
     int port = start(new JsonObject().put("encryption", false));
-    BlockingQueue<JsonObject> inbound = new ArrayBlockingQueue<>(10);
-    await(vertx.eventBus().<JsonObject>consumer(Addresses.SIGNAL_INBOUND, m -> inbound.add(m.body())).completion());
+    Promise<JsonObject> inbound = Promise.promise();
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.SIGNAL_INBOUND, m -> inbound.tryComplete(m.body()))
+        .completion());
     Peer peer = Peer.connect(vertx, port);
     peer.send("authenticate", new JsonObject().put("type", "Bearer").put("token", token(vertx, "alice")));
     JsonObject connected = await(peer.nextEvent("connected")).getJsonObject("data");
     assertThat(connected.containsKey("serverPublicKey")).isFalse();
     assertThat(connected.containsKey("salt")).isFalse();
     peer.send("order.ack", new JsonObject().put("n", 1));
-    assertThat(inbound.poll(10, TimeUnit.SECONDS).getString("event")).isEqualTo("order.ack");
+    assertThat(await(inbound.future()).getString("event")).isEqualTo("order.ack");
     vertx.eventBus().publish(Addresses.SIGNAL_BROADCAST, new JsonObject().put("topic", "plain").put("data", 2));
     JsonObject frame = await(peer.nextEvent("plain"));
     assertThat(frame.getInteger("data")).isEqualTo(2);

@@ -1,4 +1,4 @@
-package switchboard.securecall;
+package switchboard.securecall.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 public final class KeyDirectory {
 
-  static final String FILE = "pkd.mv.db";
+  public static final String FILE = "pkd.mv.db";
   private static final int MAX_CAS_ATTEMPTS = 5;
 
   private final Vertx vertx;

@@ -1,4 +1,4 @@
-package switchboard.securecall;
+package switchboard.securecall.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,6 +2,7 @@ package switchboard.securecall;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import switchboard.securecall.impl.CallLeg;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,34 +12,32 @@ import java.util.Map;
  * the calls this connection is a party to, and the tail of its message queue. Messages of one connection
  * are handled one after the other, so an answer is never overtaken by the candidates sent after it.
  */
-final class ClientSession {
-
-  /** One call this connection is a party to, with where the other party sits. */
-  static final class Leg {
-    final String callId;
-    final String peerId;
-    final String peerNode;
-    final boolean caller;
-    long ringTimer = -1;
-
-    Leg(String callId, String peerId, String peerNode, boolean caller) {
-      this.callId = callId;
-      this.peerId = peerId;
-      this.peerNode = peerNode;
-      this.caller = caller;
-    }
-  }
+public final class SecureCallSession {
 
   String clientId;
   /** The entry written to the session directory, for an exact compare-and-delete on close. */
   JsonObject directoryEntry;
-  final Map<String, Leg> legs = new LinkedHashMap<>();
+  private final Map<String, CallLeg> legs = new LinkedHashMap<>();
   /** Closed, or being shut down: its id and calls are given up and its messages are ignored. */
   boolean released;
   Future<Void> tail = Future.succeededFuture();
   int queued;
 
-  boolean registered() {
+  public boolean registered() {
     return clientId != null;
+  }
+
+  /** The registered clientId, or null. */
+  public String clientId() {
+    return clientId;
+  }
+
+  /** This connection's calls by callId. */
+  public Map<String, CallLeg> legs() {
+    return legs;
+  }
+
+  public boolean released() {
+    return released;
   }
 }

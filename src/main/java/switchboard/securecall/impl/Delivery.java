@@ -1,4 +1,4 @@
-package switchboard.securecall;
+package switchboard.securecall.impl;
 
 import io.vertx.core.json.JsonObject;
 
@@ -13,9 +13,9 @@ import io.vertx.core.json.JsonObject;
  * @param peerId   for {@link Effect#OPEN}: the other party
  * @param peerNode for {@link Effect#OPEN}: the node of the other party
  */
-record Delivery(JsonObject frame, Effect effect, String callId, String peerId, String peerNode) {
+public record Delivery(JsonObject frame, Effect effect, String callId, String peerId, String peerNode) {
 
-  enum Effect {
+  public enum Effect {
     /** Deliver unconditionally. */
     NONE,
     /** The recipient becomes a party (INCOMING_CALL). */
@@ -28,11 +28,11 @@ record Delivery(JsonObject frame, Effect effect, String callId, String peerId, S
     CLOSE
   }
 
-  static Delivery of(JsonObject frame, Effect effect, String callId) {
+  public static Delivery of(JsonObject frame, Effect effect, String callId) {
     return new Delivery(frame, effect, callId, null, null);
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     JsonObject json = new JsonObject().put("frame", frame).put("effect", effect.name());
     if (callId != null) {
       json.put("callId", callId);
@@ -43,7 +43,7 @@ record Delivery(JsonObject frame, Effect effect, String callId, String peerId, S
     return json;
   }
 
-  static Delivery fromJson(JsonObject json) {
+  public static Delivery fromJson(JsonObject json) {
     return new Delivery(json.getJsonObject("frame"), Effect.valueOf(json.getString("effect")),
         json.getString("callId"), json.getString("peerId"), json.getString("peerNode"));
   }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.bus.Addresses;
 import switchboard.platform.Platform;
+import switchboard.securecall.impl.TurnCredentials;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
 
@@ -26,12 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.securecall.SecureCallFixture.establish;
 import static switchboard.securecall.SecureCallFixture.expect;
 import static switchboard.securecall.SecureCallFixture.expectError;
+import static switchboard.securecall.SecureCallFixture.expectNothingElse;
 import static switchboard.securecall.SecureCallFixture.frame;
 import static switchboard.testing.Await.await;
 import static switchboard.testing.Await.failure;
 
 /** Verifies SecureCall signaling on a single node through real WebSocket clients. */
-class SignalingTest {
+class SecureCallHandlerTest {
 
   @TempDir
   Path dataDir;
@@ -200,7 +202,7 @@ class SignalingTest {
     // THEN the call is intact: bob accepts and alice hears it, bob got nothing from mallory
     bob.send(frame("CALL_ACCEPT", new JsonObject().put("callId", callId).put("sdpAnswer", "a")));
     expect(alice, "CALL_ACCEPTED");
-    assertThat(bob.pending()).isEmpty();
+    expectNothingElse(bob);
   }
 
   /** Verifies that a party disconnecting mid-call ends the call for the other. */
@@ -231,7 +233,7 @@ class SignalingTest {
     WsTestClient bob = register(v, "bob");
     bob.send(frame("CALL_INITIATE", new JsonObject().put("targetId", "alice").put("sdpOffer", "o")));
     expect(first, "INCOMING_CALL");
-    assertThat(second.pending()).isEmpty();
+    expectNothingElse(second);
     // WHEN the first connection closes, THEN the id can be registered again
     await(first.close());
     await(eventually(() -> {
@@ -379,7 +381,7 @@ class SignalingTest {
       assertThat(reply.getString("type")).as(text).isEqualTo("ERROR");
       assertThat(reply.getJsonObject("payload").getString("code")).as(text).isEqualTo("INVALID_MESSAGE");
     }
-    assertThat(bob.pending()).isEmpty();
+    expectNothingElse(bob);
     client.sendBinary(Buffer.buffer(new byte[] {1, 2, 3}));
     assertThat(await(client.closed())).isEqualTo((short) 1003);
     bob.send(frame("PING", new JsonObject()));

@@ -1,0 +1,245 @@
+package switchboard.securecall;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import switchboard.auth.JwtVerifier;
+import switchboard.bus.NodeMessage;
+import switchboard.bus.SessionDirectory;
+import switchboard.securecall.SecureCallProtocol.ErrorCode;
+import switchboard.securecall.impl.CallSignaling;
+import switchboard.securecall.impl.Delivery;
+import switchboard.securecall.impl.ErrorReplies;
+import switchboard.securecall.impl.KeyRequests;
+import switchboard.securecall.impl.TurnCredentials;
+import switchboard.ws.WsConnection;
+import switchboard.ws.WsHandler;
+import switchboard.ws.WsProblem;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static switchboard.securecall.SecureCallProtocol.*;
+
+/**
+ * The SecureCall signaling protocol on top of the shared WebSocket plumbing: each connection's message
+ * queue, dispatch, and registration (clientId → connection, cluster-wide). Calls go to {@link CallSignaling},
+ * the public-key directory to {@link KeyRequests}. Runs on the verticle's event loop. SDP, candidates, keys
+ * and tokens are relayed or stored but never parsed or logged.
+ */
+final class SecureCallHandler implements WsHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecureCallHandler.class);
+  /** Messages of one connection waiting behind a slow one (e.g. a stalled cluster map) before new ones are refused. */
+  private static final int MAX_QUEUED = 64;
+
+  private final boolean requireToken;
+  private final String nodeId;
+  private final JwtVerifier jwt;
+  private final SessionDirectory sessions;
+  private final CallSignaling calls;
+  private final KeyRequests keys;
+  private final TurnCredentials turn;
+  private final ErrorReplies errors;
+  private final Map<String, WsConnection> byClient = new HashMap<>();
+
+  SecureCallHandler(boolean requireToken, String nodeId, JwtVerifier jwt, SessionDirectory sessions,
+                    CallSignaling calls, KeyRequests keys, TurnCredentials turn, ErrorReplies errors) {
+    this.requireToken = requireToken;
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.jwt = Objects.requireNonNull(jwt, "jwt");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.calls = Objects.requireNonNull(calls, "calls");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.turn = Objects.requireNonNull(turn, "turn");
+    this.errors = Objects.requireNonNull(errors, "errors");
+  }
+
+  // ---- plumbing callbacks ------------------------------------------------------------------------
+
+  @Override
+  public void onOpen(WsConnection connection) {
+    connection.state(new SecureCallSession());
+  }
+
+  @Override
+  public void onMessage(WsConnection connection, JsonObject message, String text) {
+    SecureCallSession session = connection.state();
+    if (session.queued >= MAX_QUEUED) {
+      errors.send(connection, ErrorCode.RATE_LIMITED, "too many messages in flight, slow down");
+      return;
+    }
+    session.queued++;
+    session.tail = session.tail.transform(previous -> {
+      Future<Void> handled;
+      try {
+        handled = handle(connection, session, message);
+      } catch (RuntimeException e) {
+        handled = Future.failedFuture(e);
+      }
+      return handled.recover(err -> {
+        LOG.error("securecall failed on a message from {}", connection.id(), err);
+        errors.send(connection, ErrorCode.INTERNAL_ERROR, "internal error");
+        return Future.succeededFuture();
+      }).onComplete(done -> session.queued--);
+    });
+  }
+
+  @Override
+  public void onClose(WsConnection connection) {
+    release(connection).onFailure(err -> LOG.warn("could not release a closed connection: {}", err.toString()));
+  }
+
+  /**
+   * Frees a connection's clientId and ends its calls for the other parties; once only. The verticle calls it
+   * for every connection before it stops, so the peers hear of it while this node is still in the cluster.
+   */
+  Future<Void> release(WsConnection connection) {
+    SecureCallSession session = connection.state();
+    if (session == null) {
+      return Future.succeededFuture();
+    }
+    session.released = true;
+    if (!session.registered()) {
+      return Future.succeededFuture();
+    }
+    String clientId = session.clientId;
+    session.clientId = null;
+    byClient.remove(clientId, connection);
+    return Future.join(sessions.removeIfPresent(clientId, session.directoryEntry), calls.leaveAll(session, clientId))
+        .mapEmpty();
+  }
+
+  /** Releases every connection (see {@link #release}); completes when all are done. */
+  Future<Void> releaseAll(Collection<WsConnection> connections) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (WsConnection c : List.copyOf(connections)) {
+      all.add(release(c));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  @Override
+  public String errorFrame(WsConnection connection, WsProblem problem) {
+    ErrorCode code = switch (problem) {
+      case MALFORMED_JSON -> ErrorCode.INVALID_MESSAGE;
+      case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
+      case INTERNAL_ERROR -> ErrorCode.INTERNAL_ERROR;
+    };
+    return SecureCallProtocol.error(code, problem.message()).encode();
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------------------
+
+  private Future<Void> handle(WsConnection c, SecureCallSession s, JsonObject message) {
+    if (s.released) {
+      return Future.succeededFuture();
+    }
+    if (!(message.getValue("type") instanceof String type)) {
+      return errors.reply(c, ErrorCode.INVALID_MESSAGE, "type must be a string");
+    }
+    Object rawPayload = message.getValue("payload");
+    if (rawPayload != null && !(rawPayload instanceof JsonObject)) {
+      return errors.reply(c, ErrorCode.INVALID_MESSAGE, "payload must be an object");
+    }
+    JsonObject payload = rawPayload == null ? new JsonObject() : (JsonObject) rawPayload;
+    switch (type) {
+      case PING:
+        c.send(frame(PONG, payload).encode());
+        return Future.succeededFuture();
+      case REGISTER:
+        return register(c, s, payload);
+      case CALL_INITIATE, CALL_ACCEPT, CALL_REJECT, CALL_END, ICE_CANDIDATE, PKD_REGISTER, PKD_LOOKUP,
+          TURN_CREDENTIALS:
+        if (!s.registered()) {
+          return errors.reply(c, ErrorCode.NOT_REGISTERED, "send REGISTER first");
+        }
+        return registered(c, s, type, payload);
+      default:
+        return errors.reply(c, ErrorCode.INVALID_MESSAGE, "unknown message type");
+    }
+  }
+
+  private Future<Void> registered(WsConnection c, SecureCallSession s, String type, JsonObject payload) {
+    return switch (type) {
+      case PKD_REGISTER -> keys.register(c, s, payload);
+      case PKD_LOOKUP -> keys.lookup(c, payload);
+      case TURN_CREDENTIALS -> {
+        c.send(frame(TURN_CREDENTIALS, new JsonObject()
+            .put("iceServers", turn.iceServers(s.clientId))
+            .put("ttlSeconds", turn.ttlSeconds())).encode());
+        yield Future.succeededFuture();
+      }
+      default -> calls.handle(c, s, type, payload);
+    };
+  }
+
+  // ---- registration ------------------------------------------------------------------------------
+
+  private Future<Void> register(WsConnection c, SecureCallSession s, JsonObject payload) {
+    if (s.registered()) {
+      return errors.reply(c, ErrorCode.INVALID_MESSAGE, "this connection is already registered");
+    }
+    String clientId = id(payload, "clientId");
+    if (clientId == null) {
+      return errors.reply(c, ErrorCode.INVALID_CLIENT_ID, "clientId " + CLIENT_ID_RULE);
+    }
+    Future<Void> authorized = Future.succeededFuture();
+    if (requireToken) {
+      String token = string(payload, "token");
+      authorized = jwt.verify(token).compose(principal -> principal.userId().equals(clientId)
+          ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new JwtVerifier.InvalidTokenException("sub does not match clientId")));
+    }
+    return authorized.transform(auth -> {
+      if (auth.failed()) {
+        if (auth.cause() instanceof JwtVerifier.InvalidTokenException) {
+          return errors.reply(c, ErrorCode.INVALID_CLIENT_ID, "a valid token whose sub is the clientId is required");
+        }
+        return Future.failedFuture(auth.cause());
+      }
+      JsonObject entry = new JsonObject().put("connection", c.id());
+      return sessions.putIfAbsent(clientId, entry).compose(free -> {
+        if (!free) {
+          return errors.reply(c, ErrorCode.CLIENT_ID_TAKEN, "clientId is held by a live connection");
+        }
+        JsonObject stored = entry.copy().put(SessionDirectory.NODE, nodeId);
+        if (s.released || !c.isOpen()) {
+          // Closed while the directory was being written: release() saw no clientId, so clean up here.
+          return sessions.removeIfPresent(clientId, stored).mapEmpty();
+        }
+        s.clientId = clientId;
+        s.directoryEntry = stored;
+        byClient.put(clientId, c);
+        c.markAuthenticated();
+        c.send(frame(REGISTERED, new JsonObject().put("clientId", clientId)
+            .put("iceServers", turn.iceServers(clientId))).encode());
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  // ---- delivery ----------------------------------------------------------------------------------
+
+  /** The router's local delivery: a frame for a client of this node, admitted by the call state machine. */
+  int deliverLocally(NodeMessage message) {
+    if (!(message instanceof NodeMessage.ToClient toClient)) {
+      return 0;
+    }
+    WsConnection connection = byClient.get(toClient.clientId());
+    if (connection == null) {
+      return 0;
+    }
+    Delivery d = Delivery.fromJson(toClient.frame());
+    if (!calls.admit(connection.state(), d)) {
+      return 0;
+    }
+    return connection.send(d.frame().encode()) ? 1 : 0;
+  }
+}

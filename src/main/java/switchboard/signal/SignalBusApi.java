@@ -1,0 +1,102 @@
+package switchboard.signal;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import switchboard.bus.Addresses;
+import switchboard.bus.NodeRouter.Reach;
+import switchboard.signal.impl.SignalHub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+/**
+ * Signal's event-bus API: the {@code signal.broadcast}, {@code signal.room.send} and {@code signal.client.send}
+ * consumers, and {@code signal.inbound}, where client events are published. A send/request fans out
+ * cluster-wide and replies {@link SignalProtocol#sendAnswer}; a publish reaches every node's consumer, and
+ * each delivers to its own clients.
+ */
+final class SignalBusApi {
+
+  private final Vertx vertx;
+  private final SignalHub hub;
+  private final SignalConfig config;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  SignalBusApi(Vertx vertx, SignalHub hub, SignalConfig config) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.hub = Objects.requireNonNull(hub, "hub");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  Future<Void> start() {
+    consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_BROADCAST, this::onBroadcast));
+    consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_ROOM_SEND, this::onRoomSend));
+    consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_CLIENT_SEND, this::onClientSend));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  Future<Void> stop() {
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  /** An application event a client sent, for whoever listens on {@code signal.inbound}. */
+  void publishInbound(String clientId, String userId, String event, Object data) {
+    vertx.eventBus().publish(Addresses.SIGNAL_INBOUND, new JsonObject().put("clientId", clientId)
+        .put("userId", userId).put("event", event).put("data", data));
+  }
+
+  private void onBroadcast(Message<JsonObject> msg) {
+    withTopic(msg, (topic, body) -> msg.isSend() ? hub.broadcast(topic, body.getValue("data"))
+        : Future.succeededFuture(hub.broadcastLocal(topic, body.getValue("data"))));
+  }
+
+  private void onRoomSend(Message<JsonObject> msg) {
+    withTopic(msg, (topic, body) -> {
+      if (!(body.getValue("room") instanceof String room) || !config.rooms().containsKey(room)) {
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404,
+            "unknown room"));
+      }
+      return msg.isSend() ? hub.toRoom(room, topic, body.getValue("data"))
+          : Future.succeededFuture(hub.toRoomLocal(room, topic, body.getValue("data")));
+    });
+  }
+
+  private void onClientSend(Message<JsonObject> msg) {
+    withTopic(msg, (topic, body) -> {
+      if (!(body.getValue("clientId") instanceof String clientId) || clientId.isEmpty()) {
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400,
+            "clientId must be a string"));
+      }
+      return hub.toClient(clientId, topic, body.getValue("data"));
+    });
+  }
+
+  private void withTopic(Message<JsonObject> msg, BiFunction<String, JsonObject, Future<Reach>> action) {
+    // a sender may put any type on the address; only a JSON object is a send
+    Object raw = msg.body();
+    JsonObject body = raw instanceof JsonObject json ? json : null;
+    String topic = SignalProtocol.topic(body);
+    if (topic == null) {
+      msg.fail(400, "body must be {topic: string, data: any}");
+      return;
+    }
+    action.apply(topic, body).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(SignalProtocol.sendAnswer(ar.result()));
+      } else if (ar.cause() instanceof SignalHub.ClientNotFoundException e) {
+        msg.fail(404, e.getMessage());
+      } else if (ar.cause() instanceof ReplyException e) {
+        msg.fail(e.failureCode(), e.getMessage());
+      } else {
+        msg.fail(500, "delivery failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+}

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.config.ConfigException;
 import switchboard.config.DevSecrets;
 import switchboard.testing.TestCluster;
+import switchboard.testing.TestNode;
 import switchboard.testing.TestPlatform;
 
 import java.io.ByteArrayOutputStream;
@@ -35,23 +36,8 @@ class SwitchboardNodeTest {
     await(client.close());
   }
 
-  /** Every port 0 (free ports), the test JWT secret, and the given overrides. */
   static JsonObject ephemeral(JsonObject overrides) {
-    JsonObject json = new JsonObject().put("jwt", new JsonObject().put("hs256Secret", TestPlatform.JWT_SECRET));
-    ServiceCatalog.DEFAULT_PORTS.keySet().forEach(name -> json.put(name, new JsonObject().put("port", 0)));
-    // Services that persist get a directory of their own per node.
-    json.getJsonObject("securecall").put("dataDir", tempDir("securecall"));
-    json.getJsonObject("wallet").put("ledger", new JsonObject().put("dataDir", tempDir("ledger")));
-    overrides.forEach(e -> json.put(e.getKey(), e.getValue()));
-    return json;
-  }
-
-  private static String tempDir(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix).toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return TestNode.ephemeral(overrides);
   }
 
   private SwitchboardNode start(JsonObject json) {

@@ -27,6 +27,7 @@ public final class WsTestClient {
   private final ArrayDeque<String> received = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Short> closed = Promise.promise();
+  private final ArrayDeque<Promise<Void>> pongs = new ArrayDeque<>();
 
   private record Waiter(Predicate<String> match, Promise<String> promise) {
   }
@@ -35,9 +36,16 @@ public final class WsTestClient {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(this::onText);
+    // Some servers (vertx-stomp among them) send text protocols in binary messages.
+    socket.binaryMessageHandler(data -> onText(data.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    socket.pongHandler(data -> nextPong().ifPresent(Promise::tryComplete));
     socket.closeHandler(v -> {
       Short code = socket.closeStatusCode();
       closed.tryComplete(code == null ? (short) 1006 : code);
+      java.util.Optional<Promise<Void>> waiting;
+      while ((waiting = nextPong()).isPresent()) {
+        waiting.get().tryComplete();
+      }
     });
   }
 
@@ -113,6 +121,37 @@ public final class WsTestClient {
         return false;
       }
     }).map(JsonObject::new);
+  }
+
+  private synchronized java.util.Optional<Promise<Void>> nextPong() {
+    return java.util.Optional.ofNullable(pongs.poll());
+  }
+
+  /**
+   * A barrier: a ping the server answers only after it has handled every message sent before it. Completes
+   * on the pong, or when the connection is closed (the server's answer to what was sent may be the close).
+   */
+  public Future<Void> roundTrip() {
+    Promise<Void> pong = Promise.promise();
+    synchronized (this) {
+      if (isClosed()) {
+        return Future.succeededFuture();
+      }
+      pongs.add(pong);
+    }
+    socket.writePing(Buffer.buffer("barrier")).onFailure(err -> pong.tryComplete());
+    return pong.future();
+  }
+
+  public boolean isClosed() {
+    return closed.future().isComplete();
+  }
+
+  /** Takes every message received and not yet taken. */
+  public synchronized List<String> takeAll() {
+    List<String> all = List.copyOf(received);
+    received.clear();
+    return all;
   }
 
   /** Messages received and not yet taken. */

@@ -84,7 +84,7 @@ class SwitchboardNodeTest {
     JsonObject prod = ephemeral(new JsonObject().put("profile", "prod").put("jwt", new JsonObject()));
     assertThatThrownBy(() -> SwitchboardNode.start(prod, false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.hs256Secret").hasMessageContaining("no verification key");
-    Path secrets = Path.of(tempDir("run"), "dev-secrets.json");
+    Path secrets = Path.of(TestNode.tempDir("run"), "dev-secrets.json");
     SwitchboardNode dev = start(ephemeral(new JsonObject().put("jwt", new JsonObject())
         .put("devSecretsFile", secrets.toString())));
     assertThat(dev.config().jwt().devSecret()).isTrue();

@@ -20,11 +20,14 @@ public final class TestNode {
     // Services that persist get a directory of their own per node.
     json.getJsonObject("securecall").put("dataDir", tempDir("securecall"));
     json.getJsonObject("wallet").put("ledger", new JsonObject().put("dataDir", tempDir("ledger")));
+    // Generated dev secrets go to a file of the test's own, never to the checkout's run/.
+    json.put("devSecretsFile", tempDir("run") + "/dev-secrets.json");
     overrides.forEach(e -> json.put(e.getKey(), e.getValue()));
     return json;
   }
 
-  private static String tempDir(String prefix) {
+  /** A new temporary directory. */
+  public static String tempDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix).toString();
     } catch (IOException e) {

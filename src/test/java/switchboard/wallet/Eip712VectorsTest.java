@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Verifies the EIP-712 verifier against every case of the ethers v6 vectors (shared/vectors/eip712.json). */
+/** Verifies the EIP-712 verifier against every case of the ethers v6 vectors (test resource vectors/eip712.json). */
 class Eip712VectorsTest {
 
   static JsonArray cases() {

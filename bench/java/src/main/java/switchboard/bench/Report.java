@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Turns the JSON results of one {@code scripts/bench} run into {@code bench/results/<date>.md}: the
- * machine, the targets of issue 8 with where each stands, one table and one chart per scenario, and the
+ * machine, the performance targets (docs/performance.md) with where each stands, one table and one chart per scenario, and the
  * notes of anything that did not run.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Writes the results table and charts of a run.")
@@ -113,7 +113,7 @@ public final class Report implements Callable<Integer> {
   // ---- targets --------------------------------------------------------------------------------------
 
   private void targets() {
-    md.append("## Targets (issue 8)\n\n| target | measured | goal | status |\n|---|---|---|---|\n");
+    md.append("## Targets\n\n| target | measured | goal | status |\n|---|---|---|---|\n");
     JsonObject enc = fanoutAt("encrypted");
     JsonObject plain = enc == null ? null : find(r -> isFanout(r, "plaintext") && r.getInteger("clients").equals(enc.getInteger("clients")));
     JsonObject sio = enc == null ? null : find(r -> isFanout(r, "socketio") && r.getInteger("clients").equals(enc.getInteger("clients")));

@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
 
 /**
  * How the generator reaches each kind of server: its subscriber sessions and its publisher. Switchboard
- * targets are driven through their public contract (DESIGN.md): Signal's WebSocket handshake and its
+ * targets are driven through their public contract (docs/signal.md, docs/webflow.md): Signal's WebSocket handshake and its
  * REST room send, Web Flow's STOMP registration and its REST authorization endpoint.
  */
 public final class Targets {

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
- * A wallet client's signer, as ethers v6 {@code signTypedData} does it (DESIGN.md, Wallet gateway): the
+ * A wallet client's signer, as ethers v6 {@code signTypedData} does it (docs/wallet.md): the
  * EIP-712 digest of {@code GatewayMessage(string type,address callerAddress,uint256 deadline,bytes32
  * payloadHash)} under the gateway's domain separator, a deterministic (RFC 6979) secp256k1 signature with
  * low s and v 27/28 taken from the parity of R (no trial recovery).

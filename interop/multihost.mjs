@@ -208,7 +208,8 @@ async function main() {
 
   // 3. Bring node 2 back, then cut node 1 off for 30 s and heal.
   cluster(['restart', String(victim)]);
-  const rejoinMs = await until(async () => (await members(NODES[0])) === NODES.length, 90000, 250);
+  // The management server is deployed last, so /health on the restarted node means its services are up.
+  const rejoinMs = await until(async () => (await members(NODES[victim])) === NODES.length, 90000, 250);
   check(rejoinMs !== null, `restarted node ${victim} rejoined (${rejoinMs === null ? 'no' : Math.round(rejoinMs)} ms)`);
   const cut = 1;
   const cutClients = [];
@@ -249,23 +250,28 @@ async function main() {
     const rogueClient = await signalClient(ROGUE, 'rogue');
     const honest = await signalClient(NODES[0], 'honest');
     const fromRogue = randomUUID();
-    const rogueSend = await roomSend(ROGUE, 'mh.rogue', { fromRogue }, 10000);
+    const rogueSend = await roomSend(ROGUE, 'mh.rogue', { fromRogue }, 20000);
     const fromHonest = randomUUID();
-    const honestSend = await roomSend(NODES[0], 'mh.honest', { fromHonest }, 10000);
-    // Barrier: a message sent by node 0 after the rogue's has reached node 0's own client and node 1's client.
+    const honestSend = await roomSend(NODES[0], 'mh.honest', { fromHonest }, 20000);
+    // Barrier: a message sent by node 1 after both has reached the honest clients on nodes 0 and 2.
     const barrier = randomUUID();
-    await roomSend(NODES[1], 'mh.barrier', { barrier });
+    const barrierSend = await roomSend(NODES[1], 'mh.barrier', { barrier }, 20000);
     const barrierSeen = await honest.waitFor('mh.barrier', (d) => d.barrier === barrier, 5000);
     const barrierOn2 = await others[1].waitFor('mh.barrier', (d) => d.barrier === barrier, 5000);
-    await sleep(500);
-    const honestGotRogue = [honest, ...cutClients, ...others].filter((c) => c.count('mh.rogue') > 0).length;
+    const honestAll = [honest, ...survivors, ...cutClients, ...others];
+    const honestGotRogue = honestAll.filter((c) => c.count('mh.rogue') > 0).length;
     const rogueGotHonest = rogueClient.count('mh.honest') + rogueClient.count('mh.barrier');
-    figures.rogue = `rogue send answered ${rogueSend.status} (recipients ${rogueSend.json?.recipients}); honest clients that got it: ${honestGotRogue}; `
-      + `honest send answered ${honestSend.status} (recipients ${honestSend.json?.recipients}); rogue client got ${rogueGotHonest} honest messages`;
+    const honestClients = honestAll.length;
+    figures.rogue = `rogue send answered ${rogueSend.status} in ${Math.round(rogueSend.ms)} ms (recipients ${rogueSend.json?.recipients}); `
+      + `honest clients that got it: ${honestGotRogue} of ${honestClients}; honest send answered ${honestSend.status} in ${Math.round(honestSend.ms)} ms `
+      + `(recipients ${honestSend.json?.recipients}); rogue client got ${rogueGotHonest} honest messages`;
+    figures.sendLatencyWithRogueMemberMs = Math.round(barrierSend.ms);
     check(barrierSeen && barrierOn2, 'barrier message reached honest clients on nodes 0 and 2');
+    check(honestSend.json?.recipients === honestClients, `honest send reached every honest client (${honestSend.json?.recipients} of ${honestClients})`);
     check(honestGotRogue === 0, 'no honest client received anything the rogue node sent');
     check(rogueGotHonest === 0, 'the rogue node\'s client received nothing from the honest nodes');
     rogueClient.close(); honest.close();
+    cluster(['kill', env('MH_ROGUE_INDEX')]);
   }
   [...clients, ...cutClients, ...others].forEach((c) => c.close());
 }

@@ -61,7 +61,7 @@ const clientList = (host) => fetchJson(`http://${host}:3500/v1/api/socket/websoc
   { headers: { authorization: `Bearer ${ADMIN}` } }, 2000);
 
 const members = async (host) => {
-  const health = await fetchJson(`http://${host}:9100/health`, {}, 1000);
+  const health = await fetchJson(`http://${host}:9100/health`, {}, 2000);
   return health.json?.cluster?.members?.length ?? health.json?.members?.length ?? -1;
 };
 
@@ -244,7 +244,7 @@ async function main() {
   cluster(['--netns', 'add', env('MH_ROGUE_INDEX')], {
     SWITCHBOARD_CLUSTER_TLS_CERT: `${rogueTls}/rogue.pem`, SWITCHBOARD_CLUSTER_TLS_KEY: `${rogueTls}/rogue.key`,
     SWITCHBOARD_CLUSTER_TLS_CA: `${rogueTls}/ca.pem` });
-  const rogueUp = await until(async () => (await fetchJson(`http://${ROGUE}:9100/health`, {}, 1000)).status === 200, 90000, 500);
+  const rogueUp = await until(async () => (await fetchJson(`http://${ROGUE}:9100/health`, {}, 3000)).status === 200, 150000, 500);
   check(rogueUp !== null, 'rogue node started');
   if (rogueUp !== null) {
     const rogueClient = await signalClient(ROGUE, 'rogue');

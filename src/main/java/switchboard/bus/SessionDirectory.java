@@ -36,8 +36,13 @@ public final class SessionDirectory {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.map = vertx.sharedData().getAsyncMap("switchboard.sessions." + name);
     this.own = vertx.sharedData().getLocalMap("switchboard.sessions.own." + name);
-    cluster.onNodeLeft("sessions." + name, node -> removeNode(node).onFailure(err ->
-        LOG.warn("could not drop the entries of departed node {}: {}", node, err.toString())));
+    cluster.onNodeLeft("sessions." + name, node -> {
+      long started = System.nanoTime();
+      removeNode(node)
+          .onSuccess(count -> LOG.info("dropped {} {} entries of departed node {} in {} ms", count, name, node,
+              (System.nanoTime() - started) / 1_000_000))
+          .onFailure(err -> LOG.warn("could not drop the entries of departed node {}: {}", node, err.toString()));
+    });
     cluster.onMerged("sessions." + name, node -> republishOwn().onSuccess(count ->
         LOG.info("wrote back {} entries of {} after the cluster merged", count, name)).onFailure(err ->
         LOG.warn("could not write back the entries of {} after a merge: {}", name, err.toString())));

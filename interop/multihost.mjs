@@ -100,6 +100,9 @@ async function signalClient(host, name) {
     });
   });
   await Promise.race([ready, sleep(8000).then(() => { throw new Error(`${name} on ${host}: no 'connected' within 8 s`); })]);
+  // As the SDKs do: a heartbeat well inside the server's idle timeout (90 s), so long phases keep the socket.
+  const beat = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ event: 'heartbeat' })); }, 20000);
+  ws.on('close', () => clearInterval(beat));
   return {
     name, host, ws, received, id: connected.id,
     count: (topic, pred = () => true) => received.filter((m) => m.event === topic && pred(m.data)).length,
@@ -111,7 +114,8 @@ async function signalClient(host, name) {
       }
       return false;
     },
-    close: () => { try { ws.terminate(); } catch { /* already gone */ } },
+    closed: () => ws.readyState !== WebSocket.OPEN,
+    close: () => { clearInterval(beat); try { ws.terminate(); } catch { /* already gone */ } },
   };
 }
 
@@ -262,6 +266,7 @@ async function main() {
     const honestGotRogue = honestAll.filter((c) => c.count('mh.rogue') > 0).length;
     const rogueGotHonest = rogueClient.count('mh.honest') + rogueClient.count('mh.barrier');
     const honestClients = honestAll.length;
+    figures.honestSocketsClosedBeforeRoguePhase = honestAll.filter((c) => c.closed()).length;
     figures.rogue = `rogue send answered ${rogueSend.status} in ${Math.round(rogueSend.ms)} ms (recipients ${rogueSend.json?.recipients}); `
       + `honest clients that got it: ${honestGotRogue} of ${honestClients}; honest send answered ${honestSend.status} in ${Math.round(honestSend.ms)} ms `
       + `(recipients ${honestSend.json?.recipients}); rogue client got ${rogueGotHonest} honest messages`;

@@ -1,7 +1,10 @@
 package switchboard.config;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +13,10 @@ import switchboard.app.ServiceCatalog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +77,29 @@ class ClusterConfigTest {
     assertThat(network.getJoin().getTcpIpConfig().getMembers()).containsExactly("10.88.0.10", "10.88.0.11");
     assertThat(network.getJoin().getMulticastConfig().isEnabled()).isFalse();
     assertThat(hz.getClusterName()).isEqualTo("netns");
+  }
+
+  @Test
+  void theShippedXmlWithDefaultKeysFormsALoopbackClusterAdvertisingEachBoundPort() throws Exception {
+    // GIVEN two members from cluster/hazelcast.xml with the default keys (127.0.0.1, ports counted up from 5701)
+    ClusterConfig cluster = new ClusterConfig("cluster/hazelcast.xml", "127.0.0.1", 0, List.of(),
+        "test-" + UUID.randomUUID(), null);
+    List<HazelcastInstance> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        members.add(Hazelcast.newHazelcastInstance(
+            cluster.applyTo(new FileSystemXmlConfig("cluster/hazelcast.xml"))));
+      }
+      // THEN they form one cluster, each advertising loopback and the port it actually bound
+      for (HazelcastInstance member : members) {
+        assertThat(member.getCluster().getMembers()).hasSize(2);
+        assertThat(member.getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
+      }
+      assertThat(members.get(0).getCluster().getLocalMember().getAddress().getPort())
+          .isNotEqualTo(members.get(1).getCluster().getLocalMember().getAddress().getPort());
+    } finally {
+      members.forEach(m -> m.getLifecycleService().terminate());
+    }
   }
 
   @Test

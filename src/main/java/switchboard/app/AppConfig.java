@@ -1,6 +1,7 @@
 package switchboard.app;
 
 import io.vertx.core.json.JsonObject;
+import switchboard.config.ClusterConfig;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
 import switchboard.config.DevSecrets;
@@ -48,16 +49,9 @@ public record AppConfig(Profile profile, JwtConfig jwt, Map<String, JwtConfig.Po
   public record ManagementConfig(boolean enabled, String host, int port, boolean behindTlsProxy) {
   }
 
-  /**
-   * @param hazelcastConfig path of the Hazelcast XML used with --cluster
-   * @param host            address the event bus binds and advertises
-   * @param name            Hazelcast cluster name, or null for the one in the XML
-   */
-  public record ClusterConfig(String hazelcastConfig, String host, String name) {
-  }
-
   public static AppConfig read(JsonObject json, List<ServiceDefinition<?>> catalog) {
-    ConfigReader root = new ConfigReader(EnvOverrides.applyPortOffset(json, ServiceCatalog.DEFAULT_PORTS));
+    ConfigReader root = new ConfigReader(EnvOverrides.applyDataDir(
+        EnvOverrides.applyPortOffset(json, ServiceCatalog.DEFAULT_PORTS), ServiceCatalog.DEFAULT_PORTS));
     Profile profile = root.enumValue("profile", Profile.class, Profile.DEV);
     Path devSecretsFile = Path.of(root.string("devSecretsFile", DevSecrets.DEFAULT_FILE.toString()));
     Supplier<DevSecrets> devSecrets = devSecrets(profile, devSecretsFile);
@@ -71,8 +65,7 @@ public record AppConfig(Profile profile, JwtConfig jwt, Map<String, JwtConfig.Po
     ManagementConfig management = new ManagementConfig(m.bool("enabled", true), m.string("host", "127.0.0.1"),
         m.port("port", 9100), m.bool("behindTlsProxy", false));
     ConfigReader c = root.section("cluster");
-    ClusterConfig cluster = new ClusterConfig(c.string("hazelcastConfig", "cluster/hazelcast.xml"),
-        c.string("host", "127.0.0.1"), c.string("name", null));
+    ClusterConfig cluster = ClusterConfig.read(c);
     Map<String, ServiceConfig> services = new LinkedHashMap<>();
     Map<String, JwtConfig.Policy> policies = new LinkedHashMap<>();
     for (ServiceDefinition<?> definition : catalog) {

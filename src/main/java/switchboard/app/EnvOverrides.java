@@ -37,6 +37,25 @@ public final class EnvOverrides {
     string(env, "SWITCHBOARD_FINGERPRINT_API_KEYS", out, "fingerprint", "extraApiKeys");
     string(env, "SWITCHBOARD_WALLET_FUND", out, "wallet", "ledger", "fund");
     string(env, "SWITCHBOARD_CLUSTER_HOST", out, "cluster", "host");
+    string(env, "SWITCHBOARD_CLUSTER_NAME", out, "cluster", "name");
+    string(env, "SWITCHBOARD_CLUSTER_TLS_CERT", out, "cluster", "tls", "cert");
+    string(env, "SWITCHBOARD_CLUSTER_TLS_KEY", out, "cluster", "tls", "key");
+    string(env, "SWITCHBOARD_CLUSTER_TLS_CA", out, "cluster", "tls", "ca");
+    string(env, "SWITCHBOARD_DATA_DIR", out, "dataDir");
+    String clusterPort = env.get("SWITCHBOARD_CLUSTER_PORT");
+    if (clusterPort != null && !clusterPort.isEmpty()) {
+      section(out, "cluster").put("port", integer("SWITCHBOARD_CLUSTER_PORT", clusterPort));
+    }
+    String members = env.get("SWITCHBOARD_CLUSTER_MEMBERS");
+    if (members != null && !members.isBlank()) {
+      JsonArray list = new JsonArray();
+      for (String member : members.split(",")) {
+        if (!member.isBlank()) {
+          list.add(member.trim());
+        }
+      }
+      section(out, "cluster").put("members", list);
+    }
     String ledger = env.get("SWITCHBOARD_WALLET_LEDGER_ENABLED");
     if (ledger != null && !ledger.isEmpty()) {
       section(out, "wallet", "ledger").put("enabled", bool("SWITCHBOARD_WALLET_LEDGER_ENABLED", ledger));
@@ -82,6 +101,32 @@ public final class EnvOverrides {
         section.put("port", p + offset);
       }
     });
+    return out;
+  }
+
+  /**
+   * Puts the services' state files under {@code dataDir} when it is set, so that nodes sharing a file
+   * system (one per network namespace, or several per machine) each keep their own. A path a section sets
+   * itself is left alone.
+   */
+  public static JsonObject applyDataDir(JsonObject config, Map<String, Integer> defaultPorts) {
+    Object raw = config.getValue("dataDir");
+    if (raw == null) {
+      return config;
+    }
+    if (!(raw instanceof String dir) || dir.isBlank()) {
+      throw new ConfigException("dataDir", "must be a directory path");
+    }
+    JsonObject out = config.copy();
+    JsonObject ledger = section(out, "wallet", "ledger");
+    if (!ledger.containsKey("dataDir")) {
+      ledger.put("dataDir", dir + "/wallet-ledger");
+    }
+    JsonObject secureCall = section(out, "securecall");
+    if (!secureCall.containsKey("dataDir")) {
+      Object port = secureCall.getValue("port", defaultPorts.get("securecall"));
+      secureCall.put("dataDir", dir + "/securecall-" + port);
+    }
     return out;
   }
 

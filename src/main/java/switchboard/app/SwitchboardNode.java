@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtKeys;
 import switchboard.auth.JwtVerifier;
 import switchboard.bus.ClusterView;
+import switchboard.config.ClusterConfig;
 import switchboard.config.ConfigException;
 import switchboard.config.JwtConfig;
 import switchboard.management.ManagementVerticle;
 import switchboard.platform.Platform;
+import switchboard.platform.Profile;
 import switchboard.platform.RunningService;
 import switchboard.platform.ServiceConfig;
 import switchboard.platform.ServiceDefinition;
@@ -61,7 +63,17 @@ public final class SwitchboardNode {
    */
   public static Future<SwitchboardNode> start(JsonObject json, boolean cluster) {
     AppConfig config = AppConfig.read(json, ServiceCatalog.all());
-    return start(config, cluster ? hazelcastConfig(config.cluster()) : null, ServiceCatalog.all());
+    if (!cluster) {
+      return start(config, null, ServiceCatalog.all());
+    }
+    Config hazelcast = hazelcastConfig(config.cluster());
+    if (config.profile() == Profile.PROD) {
+      String refusal = config.cluster().prodRefusal(hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+      if (refusal != null) {
+        throw new ConfigException("cluster.tls", refusal + "; --profile prod needs a mutually authenticated event bus (see docs/security.md)");
+      }
+    }
+    return start(config, hazelcast, ServiceCatalog.all());
   }
 
   /** Starts a clustered node with a Hazelcast configuration built by the caller (tests pick free ports). */
@@ -83,7 +95,12 @@ public final class SwitchboardNode {
     HazelcastClusterManager manager = null;
     if (hazelcast != null) {
       manager = new HazelcastClusterManager(hazelcast);
-      options.getEventBusOptions().setHost(config.cluster().host());
+      ClusterConfig cluster = config.cluster();
+      // Bind and advertise the cluster interface only; the event-bus port stays ephemeral.
+      options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+      if (cluster.tls() != null) {
+        cluster.tls().applyTo(options.getEventBusOptions());
+      }
       vertxFuture = builder.withClusterManager(manager).buildClustered();
     } else {
       vertxFuture = Future.succeededFuture(builder.build());
@@ -112,7 +129,7 @@ public final class SwitchboardNode {
     view.onNodeLeft(id -> LOG.info("node {} left; members: {}", id, view.members()));
   }
 
-  private static Config hazelcastConfig(AppConfig.ClusterConfig cluster) {
+  private static Config hazelcastConfig(ClusterConfig cluster) {
     Path path = Path.of(cluster.hazelcastConfig());
     if (!Files.isReadable(path)) {
       throw new ConfigException("cluster.hazelcastConfig", "file not readable: " + path.toAbsolutePath());
@@ -123,9 +140,7 @@ public final class SwitchboardNode {
     } catch (FileNotFoundException e) {
       throw new ConfigException("cluster.hazelcastConfig", "file not readable: " + path.toAbsolutePath());
     }
-    if (cluster.name() != null) {
-      hz.setClusterName(cluster.name());
-    }
+    cluster.applyTo(hz);
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     return hz;

@@ -2,6 +2,7 @@ package switchboard.bus;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -29,6 +30,7 @@ public final class ClusterView {
   private final List<Subscription> leftListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Subscription> keyedLeftListeners = new ConcurrentHashMap<>();
   private final List<Subscription> joinedListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Subscription> keyedMergedListeners = new ConcurrentHashMap<>();
 
   private record Subscription(Context context, Consumer<String> listener) {
   }
@@ -48,6 +50,11 @@ public final class ClusterView {
           String node = vertxNodeId(event);
           dispatch(leftListeners, node);
           dispatch(keyedLeftListeners.values(), node);
+        }
+      });
+      hazelcast.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+        if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+          dispatch(keyedMergedListeners.values(), nodeId);
         }
       });
     }
@@ -97,6 +104,15 @@ public final class ClusterView {
    */
   public void onNodeLeft(String key, Consumer<String> listener) {
     keyedLeftListeners.put(key, new Subscription(Vertx.currentContext(), listener));
+  }
+
+  /**
+   * Calls {@code listener} (with this node's id) each time this node has rejoined the cluster after a
+   * split: the side that merges takes over the other side's shared state, which dropped this node's
+   * entries while it was unreachable. At most one listener per {@code key}, as for {@link #onNodeLeft(String, Consumer)}.
+   */
+  public void onMerged(String key, Consumer<String> listener) {
+    keyedMergedListeners.put(key, new Subscription(Vertx.currentContext(), listener));
   }
 
   public void onNodeJoined(Consumer<String> listener) {

@@ -88,7 +88,9 @@ async function secureCallSocket(name, cleanup) {
 async function keycloakCheck(step, cleanup) {
   // The expired token first: its 1 s lifetime runs out while the others are fetched.
   const shortLived = await passwordGrant('pos-app-short-lived', 'till-1');
-  const expiresAt = claims(shortLived).exp * 1000;
+  const shortClaims = claims(shortLived);
+  assert(shortClaims.exp - shortClaims.iat <= 2, `the short-lived client's token lives ${shortClaims.exp - shortClaims.iat} s`);
+  const expiresAt = shortClaims.exp * 1000;
   const [till, guest, backend, reporting, otherRealm] = await Promise.all([
     passwordGrant('pos-app', 'till-1'),
     passwordGrant('pos-app', 'guest'),

@@ -21,7 +21,20 @@ HZ_JAVA_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL
 # FINGERPRINT_KEY. The caller defines fail() and traps EXIT to stop_test_node. TEST_NODE_KEEP=1 keeps WORK.
 # start_test_node <name> <extra-conf> [VAR=value ...]: the JSON object extra-conf is merged into the generated
 # configuration (objects key by key, anything else replaced), and each VAR=value is set for the node.
+# The free ports are only free when asked: another process may bind one before the node does. Then the node
+# starts again on other ports (three attempts).
 start_test_node() {
+  local attempt
+  for attempt in 1 2 3; do
+    start_test_node_once "$@" && return 0
+    echo "a port was taken before the node could bind it (attempt $attempt); trying other ports" >&2
+    [ $attempt -eq 3 ] || rm -rf "$WORK"
+  done
+  test_node_failed "ports were taken before the node could bind them, three times"
+}
+
+# One attempt of start_test_node; answers 1 when the node exited because a port was taken.
+start_test_node_once() {
   local name=$1 extra_conf=${2:-}
   shift $(($# < 2 ? $# : 2))
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-$name.XXXXXX")
@@ -91,7 +104,10 @@ EOF
   local deadline=$((SECONDS + ${TEST_NODE_START_TIMEOUT:-90})) port
   for port in $P_MANAGEMENT $P_SIGNAL $P_SECURECALL $P_WEBFLOW $P_WALLET $P_FINGERPRINT; do
     until curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
-      kill -0 "$SERVER_PID" 2>/dev/null || test_node_failed "the node exited during start-up"
+      if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        grep -q 'Address already in use' "$WORK/server.log" && return 1
+        test_node_failed "the node exited during start-up"
+      fi
       [ $SECONDS -lt $deadline ] || test_node_failed "no /health on port $port within ${TEST_NODE_START_TIMEOUT:-90} s"
       sleep 0.25
     done
@@ -172,30 +188,49 @@ start_keycloak() {
   ensure_keycloak
   realm=$(node -p 'JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).realm' "$realm_file") \
     || fail "cannot read the realm name from $realm_file"
+  # Keycloak binds its ports minutes after they are chosen: they are taken from just below the kernel's
+  # ephemeral range, which no outgoing connection and no other "any free port" request ever uses.
   read -r http_port management_port < <(node -e '
     const net = require("node:net");
-    const servers = [net.createServer(), net.createServer()];
-    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok))))
-      .then(() => { console.log(servers.map((s) => s.address().port).join(" ")); servers.forEach((s) => s.close()); });')
+    const fs = require("node:fs");
+    const low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    const tryPort = (port) => new Promise((ok) => {
+      const s = net.createServer();
+      s.once("error", () => ok(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => ok(true)));
+    });
+    (async () => {
+      const ports = [];
+      for (let i = 0; i < 200 && ports.length < 2; i++) {
+        const port = low - 10000 + Math.floor(Math.random() * 10000);
+        if (!ports.includes(port) && await tryPort(port)) ports.push(port);
+      }
+      console.log(ports.join(" "));
+    })();')
   [ -n "${management_port:-}" ] || fail "could not find free ports for Keycloak"
+  # Only this realm is imported, whatever an earlier run with another file left there.
   mkdir -p "$KEYCLOAK_HOME/data/import"
+  rm -f "$KEYCLOAK_HOME"/data/import/*.json
   cp "$realm_file" "$KEYCLOAK_HOME/data/import/$realm.json"
   KEYCLOAK_URL="http://127.0.0.1:$http_port"
   KEYCLOAK_LOG="$(mktemp -d "${TMPDIR:-/tmp}/keycloak.XXXXXX")/keycloak.log"
   KEYCLOAK_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')
   echo "starting Keycloak $KEYCLOAK_VERSION ($java_home) on port $http_port ..." >&2
   (
-    JAVA_HOME="$java_home" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KEYCLOAK_ADMIN_PASSWORD" \
+    # C1 only: a short-lived test server starts faster without the optimising compiler's work, most of all on
+    # a busy machine.
+    JAVA_HOME="$java_home" JAVA_OPTS_APPEND="${KEYCLOAK_JAVA_OPTS_APPEND:--XX:TieredStopAtLevel=1}" \
+    KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KEYCLOAK_ADMIN_PASSWORD" \
       exec "$KEYCLOAK_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$http_port" \
       --http-management-port="$management_port" --db=dev-mem --import-realm >"$KEYCLOAK_LOG" 2>&1
   ) &
   KEYCLOAK_PID=$!
-  local started=$SECONDS deadline=$((SECONDS + ${KEYCLOAK_START_TIMEOUT:-300}))
+  local started=$SECONDS deadline=$((SECONDS + ${KEYCLOAK_START_TIMEOUT:-600}))
   until curl -fsS -m 2 "$KEYCLOAK_URL/realms/$realm/.well-known/openid-configuration" >/dev/null 2>&1; do
     if ! kill -0 "$KEYCLOAK_PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
       echo "--- last lines of the Keycloak log ---" >&2
       tail -n 30 "$KEYCLOAK_LOG" >&2
-      fail "Keycloak did not serve realm $realm within ${KEYCLOAK_START_TIMEOUT:-300} s"
+      fail "Keycloak did not serve realm $realm within ${KEYCLOAK_START_TIMEOUT:-600} s"
     fi
     sleep 1
   done

@@ -19,8 +19,24 @@ HZ_JAVA_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL
 # SERVER_PID, P_SIGNAL P_SECURECALL P_WEBFLOW P_WALLET P_FINGERPRINT P_MANAGEMENT, JWT_SECRET, TURN_SECRET,
 # ECDH_INFO, WALLET_KEY, WALLET_ADDRESS, WALLET_FUND, STOMP_HEARTBEAT_MS, FINGERPRINT_HEARTBEAT_MS,
 # FINGERPRINT_KEY. The caller defines fail() and traps EXIT to stop_test_node. TEST_NODE_KEEP=1 keeps WORK.
+# start_test_node <name> <extra-conf> [VAR=value ...]: the JSON object extra-conf is merged into the generated
+# configuration (objects key by key, anything else replaced), and each VAR=value is set for the node.
+# The free ports are only free when asked: another process may bind one before the node does. Then the node
+# starts again on other ports (three attempts).
 start_test_node() {
-  local name=$1
+  local attempt
+  for attempt in 1 2 3; do
+    start_test_node_once "$@" && return 0
+    echo "a port was taken before the node could bind it (attempt $attempt); trying other ports" >&2
+    [ $attempt -eq 3 ] || rm -rf "$WORK"
+  done
+  test_node_failed "ports were taken before the node could bind them, three times"
+}
+
+# One attempt of start_test_node; answers 1 when the node exited because a port was taken.
+start_test_node_once() {
+  local name=$1 extra_conf=${2:-}
+  shift $(($# < 2 ? $# : 2))
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-$name.XXXXXX")
   SERVER_PID=""
   # Six free ports, asked of the kernel all at once so they differ.
@@ -59,6 +75,20 @@ start_test_node() {
                    "hardware": { "usb": { "enabled": false } } }
 }
 EOF
+  if [ -n "$extra_conf" ]; then
+    node -e '
+      const fs = require("node:fs");
+      const [file, extra] = process.argv.slice(1);
+      const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+      const merge = (into, from) => {
+        for (const [key, value] of Object.entries(from)) {
+          into[key] = isObject(value) && isObject(into[key]) ? merge(into[key], value) : value;
+        }
+        return into;
+      };
+      fs.writeFileSync(file, JSON.stringify(merge(JSON.parse(fs.readFileSync(file, "utf8")), JSON.parse(extra)), null, 2));
+    ' "$WORK/switchboard.json" "$extra_conf" || fail "the extra configuration is not a JSON object: $extra_conf"
+  fi
 
   # Only this run's settings: nothing from the caller's environment may move a port or change a secret.
   (
@@ -66,7 +96,7 @@ EOF
     SWITCHBOARD_JWT_SECRET="$JWT_SECRET" SWITCHBOARD_TURN_SECRET="$TURN_SECRET" APP_ENV_WEBSOCKET_ECDH_INFO="$ECDH_INFO" \
     SWITCHBOARD_WALLET_FUND="$WALLET_FUND" \
     SWITCHBOARD_FINGERPRINT_API_KEYS="$FINGERPRINT_KEY=device:read|fingerprint:scan" \
-      LC_ALL=C.UTF-8 exec java ${JAVA_OPTS:-} -jar "$JAR" --conf "$WORK/switchboard.json" >"$WORK/server.log" 2>&1
+      LC_ALL=C.UTF-8 exec env "$@" java ${JAVA_OPTS:-} -jar "$JAR" --conf "$WORK/switchboard.json" >"$WORK/server.log" 2>&1
   ) &
   SERVER_PID=$!
 
@@ -74,7 +104,10 @@ EOF
   local deadline=$((SECONDS + ${TEST_NODE_START_TIMEOUT:-90})) port
   for port in $P_MANAGEMENT $P_SIGNAL $P_SECURECALL $P_WEBFLOW $P_WALLET $P_FINGERPRINT; do
     until curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
-      kill -0 "$SERVER_PID" 2>/dev/null || test_node_failed "the node exited during start-up"
+      if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        grep -q 'Address already in use' "$WORK/server.log" && return 1
+        test_node_failed "the node exited during start-up"
+      fi
       [ $SECONDS -lt $deadline ] || test_node_failed "no /health on port $port within ${TEST_NODE_START_TIMEOUT:-90} s"
       sleep 0.25
     done
@@ -98,6 +131,7 @@ stop_test_node() {
   fi
   [ -n "${WORK:-}" ] || return 0
   if [ "${TEST_NODE_KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  WORK="" SERVER_PID=""
 }
 
 # After a failed run: whether the node survived, and the errors it logged.
@@ -105,4 +139,114 @@ report_test_node_errors() {
   kill -0 "$SERVER_PID" 2>/dev/null || echo "the node died during the run" >&2
   echo "--- errors in the server log ---" >&2
   grep -iE 'ERROR|Exception' "$WORK/server.log" | tail -n 20 >&2
+}
+
+# Keycloak for the identity-provider check: the keycloak-quarkus-dist zip from Maven Central (kept in the
+# local Maven repository), unpacked once into run/keycloak/keycloak-<version> (git-ignored) and reused.
+KEYCLOAK_VERSION=${KEYCLOAK_VERSION:-26.7.3}
+
+# Keycloak needs Java 21 or later: $KEYCLOAK_JAVA_HOME, else the newest such JDK under /usr/lib/jvm.
+keycloak_java_home() {
+  local candidate major
+  for candidate in ${KEYCLOAK_JAVA_HOME:-} $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    candidate=${candidate%/}
+    [ -x "$candidate/bin/java" ] || continue
+    major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ "${major%%.*}" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+# Sets KEYCLOAK_HOME, downloading and unpacking the distribution the first time.
+ensure_keycloak() {
+  KEYCLOAK_HOME="$PWD/run/keycloak/keycloak-$KEYCLOAK_VERSION"
+  [ -x "$KEYCLOAK_HOME/bin/kc.sh" ] && return 0
+  local zip="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+  if [ ! -f "$zip" ]; then
+    echo "downloading Keycloak $KEYCLOAK_VERSION from Maven Central ..." >&2
+    mvn -B -q dependency:get -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" -Dtransitive=false >&2 \
+      || fail "could not fetch org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip"
+    [ -f "$zip" ] || fail "Maven fetched Keycloak, but not to $zip (set MAVEN_REPO_LOCAL to the local repository)"
+  fi
+  command -v unzip >/dev/null || fail "unzip is needed to unpack Keycloak"
+  local staging
+  staging=$(mktemp -d "$PWD/run/keycloak/.unpack.XXXXXX") || fail "cannot create run/keycloak"
+  unzip -q "$zip" -d "$staging" || { rm -rf "$staging"; fail "could not unpack $zip"; }
+  # Renamed into place whole, so an interrupted unpack is never taken for a complete one.
+  mv "$staging/keycloak-$KEYCLOAK_VERSION" "$KEYCLOAK_HOME" 2>/dev/null || [ -x "$KEYCLOAK_HOME/bin/kc.sh" ] \
+    || { rm -rf "$staging"; fail "unexpected layout in $zip"; }
+  rm -rf "$staging"
+}
+
+# start_keycloak <realm.json>: Keycloak in dev mode (in-memory database) on free loopback ports, the realm
+# imported; waits until the realm's discovery document answers. Sets KEYCLOAK_PID, KEYCLOAK_URL,
+# KEYCLOAK_LOG, KEYCLOAK_ADMIN_PASSWORD (of the bootstrap admin "admin" in the master realm).
+start_keycloak() {
+  local realm_file=$1 realm java_home http_port management_port
+  mkdir -p run/keycloak
+  java_home=$(keycloak_java_home) || fail "Keycloak needs Java 21 or later: none under /usr/lib/jvm (set KEYCLOAK_JAVA_HOME)"
+  ensure_keycloak
+  realm=$(node -p 'JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).realm' "$realm_file") \
+    || fail "cannot read the realm name from $realm_file"
+  # Keycloak binds its ports minutes after they are chosen: they are taken from just below the kernel's
+  # ephemeral range, which no outgoing connection and no other "any free port" request ever uses.
+  read -r http_port management_port < <(node -e '
+    const net = require("node:net");
+    const fs = require("node:fs");
+    const low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    const tryPort = (port) => new Promise((ok) => {
+      const s = net.createServer();
+      s.once("error", () => ok(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => ok(true)));
+    });
+    (async () => {
+      const ports = [];
+      for (let i = 0; i < 200 && ports.length < 2; i++) {
+        const port = low - 10000 + Math.floor(Math.random() * 10000);
+        if (!ports.includes(port) && await tryPort(port)) ports.push(port);
+      }
+      console.log(ports.join(" "));
+    })();')
+  [ -n "${management_port:-}" ] || fail "could not find free ports for Keycloak"
+  # Only this realm is imported, whatever an earlier run with another file left there.
+  mkdir -p "$KEYCLOAK_HOME/data/import"
+  rm -f "$KEYCLOAK_HOME"/data/import/*.json
+  cp "$realm_file" "$KEYCLOAK_HOME/data/import/$realm.json"
+  KEYCLOAK_URL="http://127.0.0.1:$http_port"
+  KEYCLOAK_LOG="$(mktemp -d "${TMPDIR:-/tmp}/keycloak.XXXXXX")/keycloak.log"
+  KEYCLOAK_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')
+  echo "starting Keycloak $KEYCLOAK_VERSION ($java_home) on port $http_port ..." >&2
+  (
+    # C1 only: a short-lived test server starts faster without the optimising compiler's work, most of all on
+    # a busy machine.
+    JAVA_HOME="$java_home" JAVA_OPTS_APPEND="${KEYCLOAK_JAVA_OPTS_APPEND:--XX:TieredStopAtLevel=1}" \
+    KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KEYCLOAK_ADMIN_PASSWORD" \
+      exec "$KEYCLOAK_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$http_port" \
+      --http-management-port="$management_port" --db=dev-mem --import-realm >"$KEYCLOAK_LOG" 2>&1
+  ) &
+  KEYCLOAK_PID=$!
+  local started=$SECONDS deadline=$((SECONDS + ${KEYCLOAK_START_TIMEOUT:-600}))
+  until curl -fsS -m 2 "$KEYCLOAK_URL/realms/$realm/.well-known/openid-configuration" >/dev/null 2>&1; do
+    if ! kill -0 "$KEYCLOAK_PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "--- last lines of the Keycloak log ---" >&2
+      tail -n 30 "$KEYCLOAK_LOG" >&2
+      fail "Keycloak did not serve realm $realm within ${KEYCLOAK_START_TIMEOUT:-600} s"
+    fi
+    sleep 1
+  done
+  echo "Keycloak up after $((SECONDS - started)) s (pid $KEYCLOAK_PID): $KEYCLOAK_URL/realms/$realm"
+}
+
+# Stops the Keycloak started by start_keycloak: TERM (kc.sh passes it on to Java), KILL after 20 s.
+stop_keycloak() {
+  [ -n "${KEYCLOAK_PID:-}" ] || return 0
+  if kill -0 "$KEYCLOAK_PID" 2>/dev/null; then
+    kill "$KEYCLOAK_PID" 2>/dev/null
+    for _ in $(seq 1 200); do kill -0 "$KEYCLOAK_PID" 2>/dev/null || break; sleep 0.1; done
+    pkill -9 -P "$KEYCLOAK_PID" 2>/dev/null
+    kill -9 "$KEYCLOAK_PID" 2>/dev/null
+    wait "$KEYCLOAK_PID" 2>/dev/null
+  fi
+  [ -n "${KEYCLOAK_LOG:-}" ] && [ "${TEST_NODE_KEEP:-0}" != 1 ] && rm -rf "$(dirname "$KEYCLOAK_LOG")"
+  KEYCLOAK_PID=""
 }

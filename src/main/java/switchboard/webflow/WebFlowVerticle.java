@@ -52,8 +52,7 @@ public final class WebFlowVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     handler = new WebFlowHandler(vertx, platform.cluster(), config, metrics);
-    authorizations = new AuthorizationRouter(vertx, platform.cluster(), WebFlowDefinition.NAME,
-        handler.registrations(), metrics, config.deliveryTimeout().toMillis(), handler::deliver);
+    authorizations = handler.authorizations();
     busApi = new WebFlowBusApi(authorizations);
     WebFlowConfig.StompLimits stomp = config.stomp();
     StompCodec codec = new StompCodec(new StompCodec.Settings(stomp.maxBodyBytes(), stomp.maxHeaderBytes(),

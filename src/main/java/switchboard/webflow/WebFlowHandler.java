@@ -52,7 +52,7 @@ final class WebFlowHandler implements StompHandler {
     this.authorizations = new AuthorizationRouter(vertx, cluster, WebFlowDefinition.NAME, registrations, metrics,
         config.deliveryTimeout().toMillis(), this::deliver, this::moved);
     this.userTopics = Set.of(config.registrationTopic(), config.authorizationTopic());
-    // the documented registration line names the registration topic; the application destination stays valid
+    // clients of the published protocol send the registration to the registration topic itself
     this.registrationDestinations = Set.of(config.registrationDestination(), config.registrationTopic());
   }
 

@@ -105,7 +105,7 @@ class WebFlowNodeLossTest {
     }).map(buf -> buf.toJsonObject()));
   }
 
-  /** Registers until the departed node's binding has been dropped (the refusal before that is expected). */
+  /** Registers, trying again while the cluster settles after the loss (an ERROR until then is expected). */
   private static StompTestClient eventuallyRegistered(WebFlowServer server, String id) {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (true) {

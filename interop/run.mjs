@@ -404,6 +404,28 @@ async function webflowCheck(step, cleanup) {
   assert(held.body.webSocketId === derived && held.body.authResult === failed, `held notification ${JSON.stringify(held.body)}`);
   step('notification sent before registration (by operationId) held and delivered on registration');
 
+  // The published protocol's own registration line (SEND on /user/topic/registration), and its
+  // webSocketId → session map where the latest registration wins.
+  const seedId = `seed-${randomUUID()}`;
+  const firstTab = stompSession('seed-first-tab');
+  cleanup.push(() => firstTab.client.deactivate());
+  await firstTab.connected;
+  firstTab.client.publish({ destination: '/user/topic/registration', body: JSON.stringify({ webSocketId: seedId }) });
+  const seedReply = await firstTab.next((m) => m.topic === 'registration', 'reply to the registration on /user/topic/registration');
+  assert(JSON.stringify(seedReply.body) === JSON.stringify({ webSocketId: seedId }), `registration reply ${JSON.stringify(seedReply.body)}`);
+  const secondTab = stompSession('seed-second-tab');
+  cleanup.push(() => secondTab.client.deactivate());
+  await secondTab.connected;
+  secondTab.client.publish({ destination: '/user/topic/registration', body: JSON.stringify({ webSocketId: seedId }) });
+  await secondTab.next((m) => m.topic === 'registration', 'second tab registration reply');
+  await until(() => firstTab.closeCode() !== undefined, 'the first tab\'s socket to close');
+  assert(firstTab.error() === 'webSocketId was registered by a newer session', `first tab got ERROR ${firstTab.error()}`);
+  const seedPosted = await postJson(http('webflow', '/api/authorizations'), service, { webSocketId: seedId, authResult: 'CONFIRMED' });
+  assert(seedPosted.json?.delivered === true, `authorization for the second tab: ${seedPosted.text}`);
+  const seedAuth = await secondTab.next((m) => m.topic === 'authorization', 'authorization on the second tab');
+  assert(JSON.stringify(seedAuth.body) === JSON.stringify({ webSocketId: seedId, authResult: 'CONFIRMED' }), `authorization ${JSON.stringify(seedAuth.body)}`);
+  step('registration SENT to /user/topic/registration answered; the same webSocketId from a second tab wins, the first tab gets ERROR and is closed');
+
   // Quiet time for a leak to show up, long enough for several heart-beats both ways when they are short.
   const quietMs = Math.max(1000, Math.min(5 * STOMP_HEARTBEAT_MS, 5000));
   await new Promise((resolve) => setTimeout(resolve, quietMs));

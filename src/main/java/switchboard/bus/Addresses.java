@@ -43,8 +43,10 @@ public final class Addresses {
   public static final String SECURECALL_KEYS_MAP = "switchboard.securecall.keys";
   /** Cluster map: webSocketId → the STOMP session (and node) that registered it, with a TTL. */
   public static final String WEBFLOW_REGISTRATIONS_MAP = "switchboard.sessions.webflow";
-  /** Cluster map: webSocketId → authorization notice waiting for its registration, with a TTL. */
+  /** Cluster map: {@code <webSocketId>#<slot>} → authorization notice waiting for its registration, with a TTL. */
   public static final String WEBFLOW_PENDING_MAP = "switchboard.webflow.pending";
+  /** Cluster counter: the order of held Web Flow notices. */
+  public static final String WEBFLOW_PENDING_SEQUENCE = "switchboard.webflow.pending.seq";
   /** Cluster map: signed wallet message hash → seen, until its deadline (replay cache). */
   public static final String WALLET_REPLAY_MAP = "wallet.replay";
   /** Cluster map: fingerprint deviceId → device entry with the node its reader is attached to. */

@@ -16,12 +16,13 @@ import java.time.Duration;
  * @param registrationTopic       the user destination the registration reply goes to
  * @param authorizationTopic      the user destination authorization notifications go to
  * @param registrationTtl         how long a webSocketId → session mapping lives unless re-registered (1 h)
- * @param refuseTakeover          true: a webSocketId bound to another live session is refused with ERROR;
- *                                false: the newer session takes the webSocketId over
+ * @param refuseTakeover          false (default): latest wins, a registration moves the webSocketId from the
+ *                                session that held it, which gets an ERROR and is closed; true: the newer
+ *                                registration is refused with ERROR instead
  * @param maxRegistrationsPerSession webSocketIds one STOMP session may register (8)
- * @param pendingTtl              how long a notification for an unregistered webSocketId is held (5 min);
- *                                the latest one per webSocketId is held
- * @param maxPending              webSocketIds with held notifications, cluster-wide (100,000)
+ * @param pendingTtl              how long a notification for an unregistered webSocketId is held (5 min)
+ * @param maxPendingPerId         notifications held per webSocketId (16); the newest beyond is refused
+ * @param maxPending              notifications held cluster-wide (100,000)
  * @param deliveryTimeout         how long to wait for another node to deliver (5 s)
  * @param stomp                   frame, subscription, rate and heart-beat limits
  * @param login                   CONNECT login required when non-empty (with passcode)
@@ -30,7 +31,7 @@ import java.time.Duration;
 public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String path,
                             String registrationDestination, String registrationTopic, String authorizationTopic,
                             Duration registrationTtl, boolean refuseTakeover, int maxRegistrationsPerSession,
-                            Duration pendingTtl, int maxPending, Duration deliveryTimeout,
+                            Duration pendingTtl, int maxPendingPerId, int maxPending, Duration deliveryTimeout,
                             StompLimits stomp, String login, String passcode) implements ServiceConfig {
 
   public static final int DEFAULT_PORT = 8081;
@@ -89,9 +90,10 @@ public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String pat
         destination(r, "registrationTopic", "/user/topic/registration"),
         destination(r, "authorizationTopic", "/user/topic/authorization"),
         r.millis("registrationTtlMs", 3_600_000, 1_000, 7L * 86_400_000),
-        r.bool("refuseTakeover", true),
+        r.bool("refuseTakeover", false),
         r.integer("maxRegistrationsPerSession", 8, 1, 1000),
         r.millis("pendingTtlMs", 300_000, 1_000, 86_400_000),
+        r.integer("maxPendingPerId", 16, 1, 1000),
         r.integer("maxPending", 100_000, 1, 100_000_000),
         r.millis("deliveryTimeoutMs", 5_000, 100, 60_000),
         StompLimits.read(r.section("stomp")),

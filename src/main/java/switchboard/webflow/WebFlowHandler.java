@@ -11,6 +11,7 @@ import switchboard.bus.ClusterView;
 import switchboard.platform.ServiceMetrics;
 import switchboard.webflow.WebFlowProtocol.Refusal;
 import switchboard.webflow.impl.AuthorizationNotice;
+import switchboard.webflow.impl.AuthorizationRouter;
 import switchboard.webflow.impl.Registrations;
 import switchboard.webflow.impl.WebSocketIds;
 import switchboard.ws.StompCodec;
@@ -18,15 +19,19 @@ import switchboard.ws.StompHandler;
 import switchboard.ws.WsConnection;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Web Flow's STOMP policy, what makes user destinations private: subscriptions are kept per session (never
  * in a shared destination), SUBSCRIBE is accepted only for the two user topics, SEND only to the registration
- * destination, and MESSAGE frames are written to the target session's own subscriptions. Anything else is an
- * ERROR frame and a close. All state is confined to the verticle's event loop.
+ * destinations, and MESSAGE frames are written to the target session's own subscriptions. Anything else is an
+ * ERROR frame and a close. A registration binds the webSocketId to the newest session (the one it moved from
+ * gets an ERROR and is closed, on whichever node it is) and then hands over the notices held for it, oldest
+ * first. All state is confined to the verticle's event loop.
  */
 final class WebFlowHandler implements StompHandler {
 
@@ -35,19 +40,25 @@ final class WebFlowHandler implements StompHandler {
   private final WebFlowConfig config;
   private final ServiceMetrics metrics;
   private final Registrations registrations;
+  private final AuthorizationRouter authorizations;
   private final Set<String> userTopics;
+  private final Set<String> registrationDestinations;
   private final Map<String, WebFlowSession> sessions = new HashMap<>();
 
   WebFlowHandler(Vertx vertx, ClusterView cluster, WebFlowConfig config, ServiceMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
     this.registrations = new Registrations(vertx, cluster, config, sessions::containsKey);
+    this.authorizations = new AuthorizationRouter(vertx, cluster, WebFlowDefinition.NAME, registrations, metrics,
+        config.deliveryTimeout().toMillis(), this::deliver, this::moved);
     this.userTopics = Set.of(config.registrationTopic(), config.authorizationTopic());
+    // clients of the published protocol send the registration to the registration topic itself
+    this.registrationDestinations = Set.of(config.registrationDestination(), config.registrationTopic());
   }
 
-  /** The cluster-wide webSocketId bindings and held notices this handler registers in. */
-  Registrations registrations() {
-    return registrations;
+  /** Routing of authorizations (and of moved webSocketIds) to the sessions of every node. */
+  AuthorizationRouter authorizations() {
+    return authorizations;
   }
 
   int sessionCount() {
@@ -117,7 +128,7 @@ final class WebFlowHandler implements StompHandler {
     String destination = frame.getDestination();
     if (destination == null) {
       refuse(s, Refusal.SEND_WITHOUT_DESTINATION, frame);
-    } else if (!destination.equals(config.registrationDestination())) {
+    } else if (!registrationDestinations.contains(destination)) {
       refuse(s, Refusal.FORBIDDEN_SEND, frame);
     } else if (frame.getTransaction() != null) {
       refuse(s, Refusal.TRANSACTION, frame);
@@ -156,7 +167,11 @@ final class WebFlowHandler implements StompHandler {
         refuse(s, Refusal.REGISTRATION_FAILED, frame);
         return;
       }
-      if (ar.result() == Registrations.Outcome.TAKEN) {
+      for (JsonObject previous : ar.result().displaced()) {
+        authorizations.moved(previous, webSocketId).onFailure(err ->
+            LOG.warn("could not tell a session that its webSocketId moved: {}", err.toString()));
+      }
+      if (ar.result().outcome() == Registrations.Outcome.TAKEN) {
         refuse(s, Refusal.WEBSOCKET_ID_TAKEN, frame);
         return;
       }
@@ -167,12 +182,52 @@ final class WebFlowHandler implements StompHandler {
       s.webSocketIds().add(webSocketId);
       s.deliver(config.registrationTopic(), new JsonObject().put("webSocketId", webSocketId));
       StompCodec.receipt(s.connection(), frame);
-      registrations.takeHeld(webSocketId).onSuccess(held -> {
-        if (held != null && deliver(s, held) == 0) {
-          registrations.hold(held);
-        }
-      });
+      handOverHeld(s, webSocketId);
     });
+  }
+
+  /**
+   * Delivers the notices held for a webSocketId just registered, oldest first, then the live ones that arrived
+   * meanwhile; from the first one the session cannot take (closed, or not subscribed to the authorization
+   * topic), the rest are held again in order.
+   */
+  private void handOverHeld(WebFlowSession s, String webSocketId) {
+    if (!s.startDrain(webSocketId)) {
+      return;
+    }
+    registrations.takeHeld(webSocketId).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("could not take the notices held for a webSocketId: {}", ar.cause().toString());
+      }
+      List<AuthorizationNotice> queue = new ArrayList<>(ar.succeeded() ? ar.result() : List.of());
+      queue.addAll(s.endDrain(webSocketId));
+      for (int i = 0; i < queue.size(); i++) {
+        if (deliver(s, queue.get(i)) == 0) {
+          authorizations.holdInOrder(queue, i).onFailure(err ->
+              LOG.warn("could not hold notices again: {}", err.toString()));
+          return;
+        }
+      }
+    });
+  }
+
+  /**
+   * Tells session {@code sessionId} of this node that a newer registration took {@code webSocketId}: ERROR
+   * and close, unless the session has registered it again since. Answers 1 if the session is here.
+   */
+  int moved(String sessionId, String webSocketId) {
+    WebFlowSession s = sessions.get(sessionId);
+    if (s == null || s.isClosed()) {
+      return 0;
+    }
+    registrations.lookup(webSocketId).onComplete(ar -> {
+      if (ar.succeeded() && registrations.binding(sessionId).equals(ar.result())) {
+        return;
+      }
+      s.webSocketIds().remove(webSocketId);
+      refuse(s, Refusal.WEBSOCKET_ID_MOVED, null);
+    });
+    return 1;
   }
 
   /**
@@ -183,6 +238,9 @@ final class WebFlowHandler implements StompHandler {
     WebFlowSession s = sessions.get(sessionId);
     if (s == null || s.isClosed() || !s.webSocketIds().contains(notice.webSocketId())) {
       return 0;
+    }
+    if (s.waitBehindDrain(notice, config.maxPendingPerId())) {
+      return 1;
     }
     return deliver(s, notice);
   }

@@ -36,6 +36,7 @@ final class WebFlowProtocol {
         "Registration body must be {\"webSocketId\":\"...\"} with 1-128 characters of [A-Za-z0-9._:+/=-]"),
     TOO_MANY_REGISTRATIONS("TOO_MANY_REGISTRATIONS", "Too many webSocketIds registered by this session"),
     WEBSOCKET_ID_TAKEN("WEBSOCKET_ID_TAKEN", "webSocketId is registered by another session"),
+    WEBSOCKET_ID_MOVED("WEBSOCKET_ID_MOVED", "webSocketId was registered by a newer session"),
     REGISTRATION_FAILED("INTERNAL_ERROR", "Registration failed");
 
     final String metric;

@@ -4,10 +4,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.stomp.Command;
 import io.vertx.ext.stomp.Frame;
+import switchboard.webflow.impl.AuthorizationNotice;
 import switchboard.ws.StompCodec;
 import switchboard.ws.WsConnection;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +30,8 @@ final class WebFlowSession {
   private final WsConnection connection;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   private final Set<String> webSocketIds = new LinkedHashSet<>();
+  /** webSocketIds whose held notices are being taken, with the live ones that arrived meanwhile. */
+  private final Map<String, List<AuthorizationNotice>> draining = new HashMap<>();
   private long nextMessageId;
 
   WebFlowSession(WsConnection connection) {
@@ -51,6 +57,32 @@ final class WebFlowSession {
 
   Set<String> webSocketIds() {
     return webSocketIds;
+  }
+
+  /**
+   * Starts taking the notices held for {@code webSocketId}: until {@link #endDrain}, live notices for it wait
+   * behind the held ones. False if a take is already under way.
+   */
+  boolean startDrain(String webSocketId) {
+    return draining.putIfAbsent(webSocketId, new ArrayList<>()) == null;
+  }
+
+  /**
+   * Keeps a live notice while its webSocketId's held ones are being taken, up to {@code limit}; false when no
+   * take is under way or the limit is reached (the caller then delivers or holds it itself).
+   */
+  boolean waitBehindDrain(AuthorizationNotice notice, int limit) {
+    List<AuthorizationNotice> waiting = draining.get(notice.webSocketId());
+    if (waiting == null || waiting.size() >= limit) {
+      return false;
+    }
+    return waiting.add(notice);
+  }
+
+  /** Ends a take; answers the live notices that waited for it, in arrival order. */
+  List<AuthorizationNotice> endDrain(String webSocketId) {
+    List<AuthorizationNotice> waiting = draining.remove(webSocketId);
+    return waiting == null ? List.of() : waiting;
   }
 
   /** Writes {@code body} as a MESSAGE to each of this session's subscriptions to {@code destination}. */

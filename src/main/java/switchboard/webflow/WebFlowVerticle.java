@@ -52,8 +52,7 @@ public final class WebFlowVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     handler = new WebFlowHandler(vertx, platform.cluster(), config, metrics);
-    authorizations = new AuthorizationRouter(vertx, platform.cluster(), WebFlowDefinition.NAME,
-        handler.registrations(), metrics, config.deliveryTimeout().toMillis(), handler::deliver);
+    authorizations = handler.authorizations();
     busApi = new WebFlowBusApi(authorizations);
     WebFlowConfig.StompLimits stomp = config.stomp();
     StompCodec codec = new StompCodec(new StompCodec.Settings(stomp.maxBodyBytes(), stomp.maxHeaderBytes(),
@@ -72,14 +71,16 @@ public final class WebFlowVerticle extends VerticleBase {
   }
 
   /**
-   * The transport's limits from the STOMP section: one WebSocket message may carry up to twice a frame (the
-   * decoder cuts it off above that with 1009); the CONNECT deadline is the auth window; the heart-beat offer
-   * sets how often the sweep runs; liveness after CONNECT is the negotiated heart-beat, so no idle timeout.
+   * The transport's limits from the STOMP section: one WebSocket message may carry up to twice a frame (above
+   * that the transport closes with 1009); a single WebSocket frame up to twice that again is read to make that
+   * close (the decoder drops the connection without a close frame above it); the CONNECT deadline is the auth
+   * window; the heart-beat offer sets how often the sweep runs; liveness after CONNECT is the negotiated
+   * heart-beat, so no idle timeout.
    */
   private static WsLimits wsLimits(WebFlowConfig.StompLimits stomp) {
     int maxMessage = 2 * stomp.maxFrameBytes();
     WsLimits d = WsLimits.DEFAULTS;
-    return new WsLimits(maxMessage, 1, maxMessage,
+    return new WsLimits(maxMessage, 1, 2 * maxMessage,
         Duration.ofMillis(stomp.connectTimeoutMs()), Duration.ZERO, Duration.ofMillis(stomp.heartbeatMs()),
         stomp.messagesPerSecond(), stomp.burst(), 1,
         stomp.maxConnectionsPerIp(), stomp.maxConnections(),

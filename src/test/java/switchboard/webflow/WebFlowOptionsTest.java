@@ -67,25 +67,28 @@ class WebFlowOptionsTest {
     }
   }
 
-  /** Verifies that with refuseTakeover false, a newer session takes a webSocketId over and gets its notifications. */
+  /** Verifies that with refuseTakeover true, a second session registering a held webSocketId is refused and the owner keeps it. */
   @Test
-  void takeoverWhenAllowed() {
-    try (WebFlowServer server = WebFlowServer.start(new JsonObject().put("refuseTakeover", false))) {
+  void takeoverRefusedWhenConfigured() {
+    try (WebFlowServer server = WebFlowServer.start(new JsonObject().put("refuseTakeover", true))) {
       // GIVEN an id registered by a first session
       String id = "t-" + UUID.randomUUID();
-      StompTestClient first = await(StompTestClient.registered(server.vertx, server.port(), id));
+      StompTestClient owner = await(StompTestClient.registered(server.vertx, server.port(), id));
       // WHEN a second session registers it
-      StompTestClient second = await(StompTestClient.registered(server.vertx, server.port(), id));
-      // THEN notifications go to the second only
+      StompTestClient second = await(StompTestClient.connect(server.vertx, server.port()));
+      second.register(id, "steal");
+      // THEN the second gets an ERROR (with the receipt id) and is closed
+      StompTestClient.StompFrame error = await(second.nextCommand("ERROR"));
+      assertThat(error.header("message")).isEqualTo("webSocketId is registered by another session");
+      assertThat(error.header("receipt-id")).isEqualTo("steal");
+      await(second.closed());
+      // AND notifications still go to the owner
       JsonObject body = new JsonObject().put("webSocketId", id).put("authResult", "CONFIRMED");
       JsonObject reply = await(server.vertx.eventBus().<JsonObject>request(Addresses.WEBFLOW_AUTHORIZATION, body)
           .map(Message::body));
       assertThat(reply.getBoolean("delivered")).isTrue();
-      assertThat(await(second.next(f -> "sub-auth".equals(f.header("subscription")))).json()).isEqualTo(body);
-      await(first.barrier());
-      assertThat(first.pending()).isEmpty();
-      await(first.close());
-      await(second.close());
+      assertThat(await(owner.next(f -> "sub-auth".equals(f.header("subscription")))).json()).isEqualTo(body);
+      await(owner.close());
     }
   }
 

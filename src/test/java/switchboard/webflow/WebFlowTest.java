@@ -257,22 +257,47 @@ class WebFlowTest {
     return frame;
   }
 
-  /** Verifies that a webSocketId bound to another live session is refused with an ERROR and the owner keeps it. */
+  /** Verifies that a newer session registering a webSocketId takes it over, and the older one gets an ERROR and is closed. */
   @Test
-  void webSocketIdOfAnotherLiveSessionIsRefused() {
+  void newerRegistrationMovesTheWebSocketId() {
     // GIVEN a session that registered an id
     String id = newId();
-    StompTestClient owner = registered(id);
-    // WHEN another session tries to register the same id
-    StompTestClient thief = await(StompTestClient.connect(vertx, server.port()));
-    thief.subscribe("sub-auth", "/user/topic/authorization");
-    thief.register(id, "steal");
-    // THEN it gets an ERROR (with the receipt id) and is closed, and notifications still go to the owner
-    StompFrame error = expectErrorAndClose(thief);
-    assertThat(error.header("receipt-id")).isEqualTo("steal");
+    StompTestClient older = registered(id);
+    // WHEN another session registers the same id
+    StompTestClient newer = await(StompTestClient.connect(vertx, server.port()));
+    newer.subscribe("sub-reg", "/user/topic/registration");
+    newer.subscribe("sub-auth", "/user/topic/authorization");
+    newer.register(id, "take");
+    // THEN the newer one gets the answer and the receipt, the older one an ERROR and a close
+    assertThat(await(newer.nextCommand("MESSAGE")).json()).isEqualTo(new JsonObject().put("webSocketId", id));
+    assertThat(await(newer.nextCommand("RECEIPT")).header("receipt-id")).isEqualTo("take");
+    assertThat(expectErrorAndClose(older).header("message")).isEqualTo("webSocketId was registered by a newer session");
+    // AND notifications go to the newer session
     assertThat(notifyBus(notice(id, "CONFIRMED")).getBoolean("delivered")).isTrue();
-    assertThat(nextAuthorization(owner).json()).isEqualTo(notice(id, "CONFIRMED"));
-    await(owner.close());
+    assertThat(nextAuthorization(newer).json()).isEqualTo(notice(id, "CONFIRMED"));
+    await(newer.close());
+  }
+
+  /** Verifies that a SEND to the registration topic, the destination the protocol document names, registers like /app/registration. */
+  @Test
+  void registrationOnTheRegistrationTopicDestination() {
+    // GIVEN a session subscribed to both user topics
+    StompTestClient c = await(StompTestClient.connect(vertx, server.port()));
+    c.subscribe("sub-reg", "/user/topic/registration");
+    c.subscribe("sub-auth", "/user/topic/authorization");
+    String id = newId();
+    // WHEN it SENDs its webSocketId to /user/topic/registration
+    c.send("SEND", Map.of("destination", "/user/topic/registration", "receipt", "r-topic"),
+        new JsonObject().put("webSocketId", id).encode());
+    // THEN it gets the same synchronous answer on its registration subscription, then the receipt
+    StompFrame reply = await(c.nextCommand("MESSAGE"));
+    assertThat(reply.header("subscription")).isEqualTo("sub-reg");
+    assertThat(reply.json()).isEqualTo(new JsonObject().put("webSocketId", id));
+    assertThat(await(c.nextCommand("RECEIPT")).header("receipt-id")).isEqualTo("r-topic");
+    // AND the id is bound to it
+    assertThat(notifyBus(notice(id, "CONFIRMED")).getBoolean("delivered")).isTrue();
+    assertThat(nextAuthorization(c).json()).isEqualTo(notice(id, "CONFIRMED"));
+    await(c.close());
   }
 
   /** Verifies that SEND to any destination other than the registration one is refused with an ERROR. */

@@ -4,32 +4,49 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Counter;
 import switchboard.bus.Addresses;
 import switchboard.bus.ClusterView;
 import switchboard.bus.SessionDirectory;
 import switchboard.webflow.WebFlowConfig;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
  * The cluster-wide Web Flow state: webSocketId → the STOMP session that registered it (with the node holding
  * it), and notifications held for webSocketIds nobody has registered yet. Both are SharedData async maps
- * (Hazelcast in a cluster) with TTLs, so a crashed node or an abandoned page leaves nothing behind for long.
+ * (Hazelcast in a cluster, with a backup on another member) with TTLs, so a crashed node or an abandoned page
+ * leaves nothing behind for long, and a held notification outlives the node that took it in.
  *
- * <p>Held notifications: the latest one per webSocketId (a newer one supersedes an older: each only tells the
- * page to fetch the operation's state), at most {@code maxPending} webSocketIds cluster-wide.
+ * <p>Held notifications: every one per webSocketId, each in its own slot {@code <webSocketId>#<0..maxPerId-1>}
+ * claimed with an atomic put-if-absent that carries the notification's own TTL, so appending needs no lock and
+ * no read-modify-write, an expired one disappears by itself, and a full set of slots refuses the newest. Each
+ * carries a number from one cluster-wide counter; taking removes every slot (each remove is atomic, so each
+ * notification goes to exactly one taker) and answers them in that order.
  */
 public final class Registrations {
 
   public static final String SESSION = "session";
+  private static final String SEQUENCE = "seq";
 
   /** What {@link #register} did. */
   public enum Outcome { REGISTERED, REFRESHED, TAKEN }
 
+  /**
+   * The outcome of a registration and the bindings of other sessions it removed on the way (latest wins):
+   * each of those sessions has lost the webSocketId and must be told.
+   */
+  public record Registration(Outcome outcome, List<JsonObject> displaced) {
+  }
+
   private final ClusterView cluster;
   private final SessionDirectory directory;
   private final Future<AsyncMap<String, JsonObject>> pending;
+  private final Future<Counter> sequence;
   private final WebFlowConfig config;
   private final Predicate<String> liveLocalSession;
 
@@ -43,46 +60,58 @@ public final class Registrations {
     this.liveLocalSession = Objects.requireNonNull(liveLocalSession, "liveLocalSession");
     this.directory = new SessionDirectory(vertx, cluster, Addresses.WEBFLOW_REGISTRATIONS_MAP);
     this.pending = vertx.sharedData().getAsyncMap(Addresses.WEBFLOW_PENDING_MAP);
+    this.sequence = vertx.sharedData().getCounter(Addresses.WEBFLOW_PENDING_SEQUENCE);
   }
 
-  /** Binds {@code webSocketId} to a session of this node; a binding held by another live session is TAKEN. */
-  public Future<Outcome> register(String webSocketId, String session) {
-    return register(webSocketId, session, 3);
+  /** Binds {@code webSocketId} to a session of this node; see {@link Registration}. */
+  public Future<Registration> register(String webSocketId, String session) {
+    return register(webSocketId, session, 3, new ArrayList<>());
   }
 
-  private Future<Outcome> register(String webSocketId, String session, int attempts) {
+  private Future<Registration> register(String webSocketId, String session, int attempts, List<JsonObject> displaced) {
     JsonObject info = new JsonObject().put(SESSION, session);
     long ttl = config.registrationTtl().toMillis();
     return directory.putIfAbsent(webSocketId, info, ttl).compose(free -> {
       if (free) {
-        return Future.succeededFuture(Outcome.REGISTERED);
+        return Future.succeededFuture(new Registration(Outcome.REGISTERED, displaced));
       }
       return directory.get(webSocketId).compose(entry -> {
         if (entry == null) {
-          return retry(webSocketId, session, attempts);
+          return retry(webSocketId, session, attempts, displaced);
         }
         boolean local = cluster.nodeId().equals(entry.getString(SessionDirectory.NODE));
         String owner = entry.getString(SESSION);
         if (local && session.equals(owner)) {
-          return directory.put(webSocketId, info, ttl).map(Outcome.REFRESHED);
+          return directory.put(webSocketId, info, ttl).map(new Registration(Outcome.REFRESHED, displaced));
         }
         boolean stale = local && !liveLocalSession.test(owner);
-        if (stale || !config.refuseTakeover()) {
-          return directory.removeIfPresent(webSocketId, entry).compose(v -> retry(webSocketId, session, attempts));
+        if (!stale && config.refuseTakeover()) {
+          return Future.succeededFuture(new Registration(Outcome.TAKEN, displaced));
         }
-        return Future.succeededFuture(Outcome.TAKEN);
+        return directory.removeIfPresent(webSocketId, entry).compose(removed -> {
+          if (removed && !stale) {
+            displaced.add(entry);
+          }
+          return retry(webSocketId, session, attempts, displaced);
+        });
       });
     });
   }
 
-  private Future<Outcome> retry(String webSocketId, String session, int attempts) {
-    return attempts > 1 ? register(webSocketId, session, attempts - 1) : Future.succeededFuture(Outcome.TAKEN);
+  private Future<Registration> retry(String webSocketId, String session, int attempts, List<JsonObject> displaced) {
+    return attempts > 1
+        ? register(webSocketId, session, attempts - 1, displaced)
+        : Future.succeededFuture(new Registration(Outcome.TAKEN, displaced));
   }
 
   /** Drops the binding if it still names this session of this node. */
   public Future<Boolean> unregister(String webSocketId, String session) {
-    JsonObject entry = new JsonObject().put(SESSION, session).put(SessionDirectory.NODE, cluster.nodeId());
-    return directory.removeIfPresent(webSocketId, entry);
+    return directory.removeIfPresent(webSocketId, binding(session));
+  }
+
+  /** The directory entry naming {@code session} of this node. */
+  public JsonObject binding(String session) {
+    return new JsonObject().put(SESSION, session).put(SessionDirectory.NODE, cluster.nodeId());
   }
 
   /** The binding {@code {session, node}} of a webSocketId, or null. */
@@ -90,22 +119,56 @@ public final class Registrations {
     return directory.get(webSocketId);
   }
 
-  /** Holds a notice until its webSocketId is registered; false when the held set is full. */
+  /**
+   * Holds a notice until its webSocketId is registered, for {@code pendingTtl}; false when its webSocketId
+   * already has {@code maxPendingPerId} held or the cluster holds {@code maxPending}.
+   */
   public Future<Boolean> hold(AuthorizationNotice notice) {
-    long ttl = config.pendingTtl().toMillis();
-    return pending.compose(m -> m.get(notice.webSocketId()).compose(existing -> {
-      if (existing != null) {
-        return m.put(notice.webSocketId(), notice.toJson(), ttl).map(true);
+    return pending.compose(m -> m.size().compose(size -> {
+      if (size >= config.maxPending()) {
+        return Future.succeededFuture(false);
       }
-      return m.size().compose(size -> size >= config.maxPending()
-          ? Future.succeededFuture(false)
-          : m.put(notice.webSocketId(), notice.toJson(), ttl).map(true));
+      return sequence.compose(Counter::incrementAndGet)
+          .compose(n -> claimSlot(m, notice.webSocketId(), notice.toJson().put(SEQUENCE, n), 0));
     }));
   }
 
-  /** Removes and answers the notice held for a webSocketId, or null; exactly one caller gets it. */
-  public Future<AuthorizationNotice> takeHeld(String webSocketId) {
-    return pending.compose(m -> m.remove(webSocketId))
-        .map(json -> json == null ? null : AuthorizationNotice.fromJson(json));
+  private Future<Boolean> claimSlot(AsyncMap<String, JsonObject> m, String webSocketId, JsonObject held, int slot) {
+    if (slot >= config.maxPendingPerId()) {
+      return Future.succeededFuture(false);
+    }
+    return m.putIfAbsent(slotKey(webSocketId, slot), held, config.pendingTtl().toMillis())
+        .compose(previous -> previous == null
+            ? Future.succeededFuture(true)
+            : claimSlot(m, webSocketId, held, slot + 1));
+  }
+
+  /** Removes and answers the notices held for a webSocketId, oldest first; each one goes to exactly one caller. */
+  public Future<List<AuthorizationNotice>> takeHeld(String webSocketId) {
+    return pending.compose(m -> {
+      List<Future<JsonObject>> removals = new ArrayList<>();
+      for (int slot = 0; slot < config.maxPendingPerId(); slot++) {
+        removals.add(m.remove(slotKey(webSocketId, slot)));
+      }
+      // a slot whose remove failed keeps its notice for a later take; the removed ones must not be dropped
+      return Future.join(removals).transform(done -> {
+        List<JsonObject> taken = new ArrayList<>();
+        for (Future<JsonObject> removal : removals) {
+          if (removal.succeeded() && removal.result() != null) {
+            taken.add(removal.result());
+          }
+        }
+        if (taken.isEmpty() && done.failed()) {
+          return Future.failedFuture(done.cause());
+        }
+        taken.sort(Comparator.comparingLong(held -> held.getLong(SEQUENCE)));
+        return Future.succeededFuture(taken.stream().map(AuthorizationNotice::fromJson).toList());
+      });
+    });
+  }
+
+  /** webSocketIds never contain '#', so slot keys of different ids never collide. */
+  private static String slotKey(String webSocketId, int slot) {
+    return webSocketId + "#" + slot;
   }
 }

@@ -55,8 +55,8 @@ final class ConsoleApi {
   }
 
   void mount(Router router) {
-    router.route("/api/*").handler(new ServiceAuthHandler(platform.jwt(), Set.of("admin")))
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(new ServiceAuthHandler(platform.jwt(), Set.of("admin")));
     router.get("/api/overview").handler(ctx -> answer(ctx, overview()));
     router.get("/api/signal/clients").handler(ctx -> answer(ctx, signalClients()));
     router.post("/api/signal/clients/:clientId/disconnect").handler(this::disconnect);

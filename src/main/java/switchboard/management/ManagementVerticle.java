@@ -43,7 +43,14 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/docs/*").handler(StaticHandler.create("static/docs"));
     ServiceHttpServer.serveSdk(router);
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    // "/console" also matches "/console/", which must reach the static files rather than redirect again.
+    router.get("/console").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/console/");
+      }
+    });
     router.get("/console/*").handler(ctx -> {
       // The console talks to this server and to the services' WebSockets (other ports), nothing else.
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; "

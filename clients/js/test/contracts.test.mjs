@@ -333,7 +333,7 @@ test('contracts: the operator console API on the management port, with live Sign
   assert.ok(overview.json.totals.signalClients >= 1 && overview.json.totals.webflowSessions >= 1 && overview.json.totals.fingerprintDevices >= 1);
   const signal = await call(M, 'management', 'get', '/api/signal/clients', '/api/signal/clients', { token: admin, expect: 200 });
   const listed = signal.json.clients.find((c) => c.clientId === clientId);
-  assert.deepEqual(listed?.rooms, ['ws-test-payment']);
+  assert.ok(listed?.rooms.includes('ws-test-payment'), JSON.stringify(listed));
   assert.ok(signal.json.rooms.some((r) => r.room === 'ws-test-payment'));
   const sessions = await call(M, 'management', 'get', '/api/webflow/sessions', '/api/webflow/sessions', { token: admin, expect: 200 });
   assert.ok(sessions.json.sessions.some((s) => s.webSocketId === webSocketId));

@@ -190,6 +190,7 @@ test('operator console in Chromium: lists a live client and a device, streams a 
   await page.click(`tr[data-client="${clientId}"] button`);
   assert.equal((await closed).data.code, 4010);
   await page.waitForSelector(`tr[data-client="${clientId}"]`, { state: 'detached', timeout: WAIT_MS }).catch(failing('the client leaving the list'));
+  assert.match(await page.textContent('#signal-notice'), new RegExp(`Disconnected ${clientId}`));
   await shoot(page, 'console-after-disconnect');
   // (Chromium reports the refused sign-in's 403 as a console error; uncaught exceptions are what must not happen.)
   assert.deepEqual(lines.filter((l) => l.startsWith('pageerror')), []);

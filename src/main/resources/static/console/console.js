@@ -167,10 +167,11 @@ function renderDevices(devices) {
 async function disconnect(clientId) {
   try {
     await api('POST', `/api/signal/clients/${encodeURIComponent(clientId)}/disconnect`);
-    $('status').textContent = `Disconnected ${clientId}`;
     await refresh();
+    $('signal-notice').textContent = `Disconnected ${clientId} (${time(Date.now())})`;
   } catch (e) {
-    onPollError(e);
+    if (e.status === 401 || e.status === 403) onPollError(e);
+    else $('signal-notice').textContent = `Disconnect of ${clientId} refused: ${e.message}`;
   }
 }
 

@@ -5,6 +5,7 @@ JAR=target/switchboard.jar
 ensure_jar() {
   if [ ! -f "$JAR" ] || [ -n "$(find src clients/java/src pom.xml docs/api clients/js/*.js clients/js/*.d.ts -newer "$JAR" -print -quit 2>/dev/null)" ]; then
     echo "building $JAR ..." >&2
+    command -v mvn >/dev/null && command -v java >/dev/null || { echo "building the jar needs mvn and java (JDK 17+)" >&2; exit 1; }
     mvn -B -q -DskipTests package >&2 || { echo "build failed" >&2; exit 1; }
   fi
 }

@@ -309,7 +309,62 @@ test('contracts: Fingerprint frames of a scan, an admin log stream and errors', 
   assert.deepEqual(failures, []);
 });
 
-test('contracts: the management server serves these contracts at /docs/ and the SDK at /sdk/, byte for byte', live, async () => {
+test('contracts: the operator console API on the management port, with live Signal and Web Flow sessions', live, async (t) => {
+  const M = 'management.openapi.json';
+  const admin = node.jwt('contract-operator', ['admin']);
+  const service = node.jwt('contract-service', ['service']);
+  const client = new SignalClient({ url: node.ws('signal', '/ws'), token: node.jwt('console-contract', ['user']),
+    ecdhInfo: node.ecdhInfo, WebSocket, autoJoinRooms: ['ws-test-payment'], reconnect: { enabled: false } });
+  t.after(() => client.close());
+  const joined = nextEvent(client, 'join');
+  const { id: clientId } = await client.connect();
+  await joined;
+  const webSocketId = `console-${randomUUID()}`;
+  const flow = await startAuthorizationFlow({ Client: StompClient, webSocketId,
+    stompConfig: { webSocketFactory: () => new WebSocket(node.ws('webflow', '/websocket'), ['v12.stomp']), reconnectDelay: 0 } });
+  t.after(() => flow.close());
+
+  await call(M, 'management', 'get', '/api/overview', '/api/overview', { expect: 401 });
+  await call(M, 'management', 'get', '/api/overview', '/api/overview', { token: service, expect: 403 });
+  const overview = await call(M, 'management', 'get', '/api/overview', '/api/overview', { token: admin, expect: 200 });
+  const self = overview.json.members.find((m) => m.node === overview.json.node);
+  assert.equal(self.reachable, true);
+  assert.ok(self.services.signal.connections >= 1, 'the live Signal client is counted');
+  assert.ok(overview.json.totals.signalClients >= 1 && overview.json.totals.webflowSessions >= 1 && overview.json.totals.fingerprintDevices >= 1);
+  const signal = await call(M, 'management', 'get', '/api/signal/clients', '/api/signal/clients', { token: admin, expect: 200 });
+  const listed = signal.json.clients.find((c) => c.clientId === clientId);
+  assert.ok(listed?.rooms.includes('ws-test-payment'), JSON.stringify(listed));
+  assert.ok(signal.json.rooms.some((r) => r.room === 'ws-test-payment'));
+  const sessions = await call(M, 'management', 'get', '/api/webflow/sessions', '/api/webflow/sessions', { token: admin, expect: 200 });
+  assert.ok(sessions.json.sessions.some((s) => s.webSocketId === webSocketId));
+  const devices = await call(M, 'management', 'get', '/api/fingerprint/devices', '/api/fingerprint/devices', { token: admin, expect: 200 });
+  assert.ok(devices.json.devices.some((d) => d.id === 'device-001'));
+  await call(M, 'management', 'get', '/api/securecall/calls', '/api/securecall/calls', { token: admin, expect: 200 });
+
+  const R = '/api/signal/rooms/{room}/send';
+  const pushed = nextEvent(client, 'console.contract');
+  const sent = await call(M, 'management', 'post', R, '/api/signal/rooms/ws-test-payment/send', { token: admin, body: { topic: 'console.contract', data: { n: 1 } }, expect: 200 });
+  assert.ok(sent.json.recipients >= 1);
+  assert.deepEqual((await pushed).data, { n: 1 });
+  await call(M, 'management', 'post', R, '/api/signal/rooms/no-such-room/send', { token: admin, body: { topic: 'x' }, expect: 404 });
+  await call(M, 'management', 'post', R, '/api/signal/rooms/ws-test-payment/send', { token: admin, body: { data: 1 }, expect: 400 });
+  await call(M, 'management', 'post', R, '/api/signal/rooms/ws-test-payment/send', { token: service, body: { topic: 'x' }, expect: 403 });
+
+  const D = '/api/signal/clients/{clientId}/disconnect';
+  const closed = nextEvent(client, 'disconnected');
+  await call(M, 'management', 'post', D, `/api/signal/clients/${clientId}/disconnect`, { token: admin, expect: 200 });
+  assert.equal((await closed).data.code, 4010);
+  await call(M, 'management', 'post', D, `/api/signal/clients/${clientId}/disconnect`, { token: admin, expect: 404 });
+
+  for (const [path, type] of [['/console/', 'text/html'], ['/console/console.js', 'text/javascript'], ['/console/charts.js', 'text/javascript'], ['/console/console.css', 'text/css']]) {
+    await call(M, 'management', 'get', '/console/{file}', path, { expect: 200 });
+    const res = await fetch(node.http('management', path));
+    assert.equal(res.headers.get('content-type').split(';')[0], type, path);
+    assert.match(res.headers.get('content-security-policy'), /default-src 'self'/, path);
+  }
+});
+
+test('contracts: the management server serves these contracts at /docs/ and the SDK at /sdk/ (so does the Signal port), byte for byte', live, async () => {
   for (const file of [...Object.keys(documents), 'index.html']) {
     const res = await fetch(node.http('management', `/docs/${file}`));
     assert.equal(res.status, 200, `/docs/${file}`);
@@ -324,6 +379,14 @@ test('contracts: the management server serves these contracts at /docs/ and the 
     if (file.endsWith('.js')) assert.match(res.headers.get('content-type'), /javascript/, `/sdk/${file} content type`);
     assert.equal(await res.text(), readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), `/sdk/${file} differs`);
   }
+  for (const file of ['signal.js', 'signal.d.ts']) {
+    const res = await call('signal.openapi.json', 'signal', 'get', '/sdk/{file}', `/sdk/${file}`, { expect: 200 });
+    assert.equal(await (await fetch(node.http('signal', `/sdk/${file}`))).text(), readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), `signal port /sdk/${file} differs`);
+    assert.equal(res.status, 200);
+  }
+  const cors = await fetch(node.http('signal', '/sdk/signal.js'), { headers: { origin: 'http://app.example' } });
+  assert.equal(cors.headers.get('access-control-allow-origin'), '*');
+  assert.equal((await fetch(node.http('signal', '/sdk/package.json'))).status, 404);
   assert.equal((await fetch(node.http('management', '/sdk/package.json'))).status, 404);
   assert.equal((await fetch(node.http('management', '/sdk/../pom.xml'))).status, 404);
 });

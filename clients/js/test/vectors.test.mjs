@@ -1,14 +1,20 @@
 // Offline: the SDK's crypto reproduces the shared vectors, made with browser WebCrypto and ethers v6.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ethers } from 'ethers';
 import { deriveSessionKey, fromBase64, openMessage, reconnectDelay, sealMessage, toBase64 } from '../signal.js';
 import { keccak256Hex } from '../keccak.js';
 import { domainSeparator, payloadHash, signGatewayMessage, splitSignature, typedDataHash, walletSigner } from '../wallet.js';
 
-const vectorsDir = process.env.SWITCHBOARD_VECTORS ?? new URL('../../../src/test/resources/vectors', import.meta.url).pathname;
-const load = (name) => JSON.parse(readFileSync(`${vectorsDir}/${name}`, 'utf8'));
+// The Signal vectors live with the Java Signal SDK (clients/java), the others with the server's tests.
+const vectorDirs = process.env.SWITCHBOARD_VECTORS ? [process.env.SWITCHBOARD_VECTORS]
+  : ['../../../src/test/resources/vectors', '../../java/src/test/resources/vectors'].map((d) => new URL(d, import.meta.url).pathname);
+const load = (name) => {
+  const dir = vectorDirs.find((d) => existsSync(`${d}/${name}`));
+  if (!dir) throw new Error(`vector file ${name} is in none of ${vectorDirs.join(', ')}`);
+  return JSON.parse(readFileSync(`${dir}/${name}`, 'utf8'));
+};
 const subtle = globalThis.crypto.subtle;
 
 async function importPrivate(pkcs8) {

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from './server.mjs';
-import { postJson, testNode } from '../support/node.mjs';
+import { nextEvent, postJson, testNode } from '../support/node.mjs';
 import { webSocketIdForOperation } from '../../webflow.js';
+import { SignalClient } from '../../signal.js';
+import WebSocket from 'ws';
 
 const node = testNode();
 if (!node) throw new Error('no node: run scripts/browser-test');
@@ -66,10 +68,10 @@ async function shoot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-test('signal.js served by the node, in Chromium: authenticates, receives a REST room push and decrypts it', async () => {
+test('signal.js served by the Signal port, in Chromium: authenticates, receives a REST room push and decrypts it', async () => {
   const topic = 'browser.notice';
   const page = await open('/pages/signal.html', {
-    sdk: node.http('management', '/sdk/signal.js'),
+    sdk: node.http('signal', '/sdk/signal.js'),
     url: node.ws('signal', '/ws'), token: node.jwt('browser-user', ['user']), ecdhInfo: node.ecdhInfo, topic,
   });
   await until(page, () => window.testState.joined?.includes('ws-test-payment'), 'connected and joined ws-test-payment');
@@ -119,4 +121,78 @@ test('SecureCall in Chromium: two pages open a WebRTC data channel through the s
   await shoot(callee, 'securecall-callee');
   await caller.close();
   await callee.close();
+});
+
+test('operator console in Chromium: lists a live client and a device, streams a scan, sends to a room, disconnects', async (t) => {
+  const userId = `console-user-${randomUUID().slice(0, 8)}`;
+  const client = new SignalClient({
+    url: node.ws('signal', '/ws'), token: node.jwt(userId, ['user']), ecdhInfo: node.ecdhInfo, WebSocket,
+    autoJoinRooms: ['ws-test-payment'], reconnect: { enabled: false },
+  });
+  t.after(() => client.close());
+  const joined = nextEvent(client, 'join');
+  const { id: clientId } = await client.connect();
+  await joined;
+
+  const page = await browser.newPage();
+  const lines = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  const failing = (what) => async (e) => {
+    const status = await page.evaluate(() => document.getElementById('status')?.textContent).catch(() => '?');
+    throw new Error(`${what}: ${e.message.split('\n')[0]}; status ${status}; console ${lines.join(' | ')}`);
+  };
+  await page.goto(node.http('management', '/console/'));
+
+  // A token without the admin role is refused at sign-in.
+  await page.fill('#token', node.jwt('not-an-admin', ['service']));
+  await page.click('#sign-in button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('sign-in-error').textContent.includes('refused'), null, { timeout: WAIT_MS });
+  assert.equal(await page.isHidden('#console'), true);
+
+  await page.fill('#token', node.jwt('operator', ['admin'], 600));
+  await page.click('#sign-in button[type=submit]');
+  await page.waitForSelector(`tr[data-client="${clientId}"]`, { timeout: WAIT_MS }).catch(failing('the live Signal client'));
+  const row = await page.textContent(`tr[data-client="${clientId}"]`);
+  assert.ok(row.includes(userId) && row.includes('ws-test-payment'), row);
+  await page.waitForSelector('tr[data-device="device-001"]', { timeout: WAIT_MS }).catch(failing('the simulated device'));
+  const members = await page.textContent('#members');
+  assert.match(members, /this node/);
+  assert.match(members, /signal \d+/);
+  assert.equal(await page.locator('#chart-connections polyline').count(), 1, 'one connections line for the one member');
+  await page.waitForFunction(() => document.getElementById('log-state').textContent === '(live)', null, { timeout: WAIT_MS })
+    .catch(failing('the Fingerprint admin stream'));
+
+  // A scan started by someone else (REST, API key) shows in the console's log stream and live device status.
+  const started = await fetch(node.http('fingerprint', '/api/scans'), {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': node.fingerprintKey },
+    body: JSON.stringify({ deviceId: 'device-001', options: { timeout: 10000 } }),
+  });
+  assert.equal(started.status, 201);
+  const { scanId } = await started.json();
+  await page.waitForFunction((id) => [...document.querySelectorAll('#log li')].some((li) => li.textContent.includes('Scan started') && li.textContent.includes(id)),
+    scanId, { timeout: WAIT_MS }).catch(failing('the scan in the log stream'));
+  await page.waitForFunction((id) => [...document.querySelectorAll('#log li')].some((li) => li.textContent.includes('Scan ended') && li.textContent.includes(id)),
+    scanId, { timeout: WAIT_MS }).catch(failing('the end of the scan in the log stream'));
+  await shoot(page, 'console');
+
+  // Send to a room from the console: the client receives and decrypts it.
+  const pushed = nextEvent(client, 'console.notice', WAIT_MS);
+  await page.fill('#room-name', 'ws-test-payment');
+  await page.fill('#room-topic', 'console.notice');
+  await page.fill('#room-data', JSON.stringify({ from: 'operator', n: 1 }));
+  await page.click('#room-send button[type=submit]');
+  assert.deepEqual((await pushed).data, { from: 'operator', n: 1 });
+  await page.waitForFunction(() => /delivered to [1-9]/.test(document.getElementById('room-result').textContent), null, { timeout: WAIT_MS });
+
+  // Disconnect from the console: the client is closed with 4010 and leaves the list.
+  const closed = nextEvent(client, 'disconnected', WAIT_MS);
+  await page.click(`tr[data-client="${clientId}"] button`);
+  assert.equal((await closed).data.code, 4010);
+  await page.waitForSelector(`tr[data-client="${clientId}"]`, { state: 'detached', timeout: WAIT_MS }).catch(failing('the client leaving the list'));
+  assert.match(await page.textContent('#signal-notice'), new RegExp(`Disconnected ${clientId}`));
+  await shoot(page, 'console-after-disconnect');
+  // (Chromium reports the refused sign-in's 403 as a console error; uncaught exceptions are what must not happen.)
+  assert.deepEqual(lines.filter((l) => l.startsWith('pageerror')), []);
+  await page.close();
 });

@@ -13,6 +13,8 @@ public final class Addresses {
   public static final String SIGNAL_ROOM_SEND = "signal.room.send";
   /** Request {@code {clientId, topic, data}}; reply {@code {recipients}} or fail 404. */
   public static final String SIGNAL_CLIENT_SEND = "signal.client.send";
+  /** Request {@code {clientId}}; reply {@code {disconnected, clientId}}, or fail 404 (unknown) / 504 (node silent). */
+  public static final String SIGNAL_CLIENT_DISCONNECT = "signal.client.disconnect";
   /** Published by Signal: {@code {clientId, userId, event, data}}, what clients send, decrypted. */
   public static final String SIGNAL_INBOUND = "signal.inbound";
   /** Request {@code {webSocketId | operationId, authResult}}; reply {@code {delivered, queued}}. */
@@ -54,6 +56,9 @@ public final class Addresses {
   /** Cluster map: fingerprint scanId → scan entry with the node running it. */
   public static final String FINGERPRINT_SCANS_MAP = "switchboard.sessions.fingerprint.scans";
 
+  /** Internal: prefix of the per-node management address answering that node's statistics; the node id follows. */
+  public static final String MANAGEMENT_NODE_STATS_PREFIX = "switchboard.management.stats.";
+
   private static final String NODE_ADDRESS_PREFIX = "switchboard.";
 
   private Addresses() {
@@ -61,6 +66,10 @@ public final class Addresses {
 
   public static String fingerprintCommands(String nodeId) {
     return FINGERPRINT_DEVICE_COMMANDS_PREFIX + nodeId;
+  }
+
+  public static String managementNodeStats(String nodeId) {
+    return MANAGEMENT_NODE_STATS_PREFIX + nodeId;
   }
 
   /** Internal: the one consumer per service and node that delivers to that node's sockets. */

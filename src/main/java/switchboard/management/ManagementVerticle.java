@@ -12,13 +12,15 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import switchboard.app.AppConfig;
 import switchboard.platform.Platform;
 import switchboard.platform.RunningService;
+import switchboard.ws.ServiceHttpServer;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Operators' HTTP server: {@code GET /health} (node, cluster members, services), {@code GET /metrics}, the API
- * contracts under {@code /docs/} and the JavaScript SDK under {@code /sdk/} (both packaged into the jar).
+ * contracts under {@code /docs/}, the JavaScript SDK under {@code /sdk/}, the operator console under
+ * {@code /console/} (all packaged into the jar) and the console's admin API under {@code /api/} ({@link ConsoleApi}).
  */
 public final class ManagementVerticle extends VerticleBase {
 
@@ -26,6 +28,7 @@ public final class ManagementVerticle extends VerticleBase {
   private final AppConfig.ManagementConfig config;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private NodeStats stats;
 
   public ManagementVerticle(Platform platform, AppConfig.ManagementConfig config, PrometheusMeterRegistry registry) {
     this.platform = Objects.requireNonNull(platform, "platform");
@@ -39,13 +42,31 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(health()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/docs/*").handler(StaticHandler.create("static/docs"));
-    // Pages on any origin import the SDK as ES modules, which the browser fetches in CORS mode.
-    router.get("/sdk/*").handler(ctx -> {
-      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+    ServiceHttpServer.serveSdk(router);
+    // "/console" also matches "/console/", which must reach the static files rather than redirect again.
+    router.get("/console").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/console/");
+      }
+    });
+    router.get("/console/*").handler(ctx -> {
+      // The console talks to this server and to the services' WebSockets (other ports), nothing else.
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; "
+          + "img-src 'self' data:; frame-ancestors 'none'");
       ctx.next();
-    }).handler(StaticHandler.create("static/sdk"));
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+    }).handler(StaticHandler.create("static/console").setCachingEnabled(false));
+    stats = new NodeStats(vertx, platform, registry);
+    new ConsoleApi(vertx, platform, stats).mount(router);
+    return stats.start()
+        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host()))
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return stats.stop();
   }
 
   public int actualPort() {

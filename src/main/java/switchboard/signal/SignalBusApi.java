@@ -17,8 +17,8 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 
 /**
- * Signal's event-bus API: the {@code signal.broadcast}, {@code signal.room.send} and {@code signal.client.send}
- * consumers, and {@code signal.inbound}, where client events are published. A send/request fans out
+ * Signal's event-bus API: the {@code signal.broadcast}, {@code signal.room.send}, {@code signal.client.send} and
+ * {@code signal.client.disconnect} consumers, and {@code signal.inbound}, where client events are published. A send/request fans out
  * cluster-wide and replies {@link SignalProtocol#sendAnswer}; a publish reaches every node's consumer, and
  * each delivers to its own clients.
  */
@@ -39,6 +39,7 @@ final class SignalBusApi {
     consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_BROADCAST, this::onBroadcast));
     consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_ROOM_SEND, this::onRoomSend));
     consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_CLIENT_SEND, this::onClientSend));
+    consumers.add(vertx.eventBus().consumer(Addresses.SIGNAL_CLIENT_DISCONNECT, this::onClientDisconnect));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -75,6 +76,26 @@ final class SignalBusApi {
             "clientId must be a string"));
       }
       return hub.toClient(clientId, topic, body.getValue("data"));
+    });
+  }
+
+  /** Closes a client's connection on whichever node holds it, as the REST disconnect does. */
+  private void onClientDisconnect(Message<JsonObject> msg) {
+    Object raw = msg.body();
+    if (!(raw instanceof JsonObject body) || !(body.getValue("clientId") instanceof String clientId) || clientId.isEmpty()) {
+      msg.fail(400, "body must be {clientId: string}");
+      return;
+    }
+    hub.disconnect(clientId, SignalProtocol.CLOSE_DISCONNECTED, "disconnected by server").onComplete(ar -> {
+      if (ar.succeeded() && !ar.result().partial()) {
+        msg.reply(new JsonObject().put("disconnected", true).put("clientId", clientId));
+      } else if (ar.succeeded()) {
+        msg.fail(504, "the client's node did not answer in time");
+      } else if (ar.cause() instanceof SignalHub.ClientNotFoundException e) {
+        msg.fail(404, e.getMessage());
+      } else {
+        msg.fail(500, "disconnect failed: " + ar.cause().getMessage());
+      }
     });
   }
 

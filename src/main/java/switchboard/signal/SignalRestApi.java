@@ -17,7 +17,8 @@ import switchboard.ws.ServiceHttpServer;
 import java.util.function.BiFunction;
 
 /**
- * Signal's REST API under {@value #BASE}: status without auth; everything else needs a platform JWT with
+ * Signal's REST API under {@value #BASE}, and the JavaScript SDK under {@code /sdk/} (as {@code /sdk/signal.js}
+ * is where browser apps expect it). Status without auth; everything else needs a platform JWT with
  * the {@code admin} or {@code service} role. Sends answer {@link SignalProtocol#sendAnswer}, counted across the
  * cluster; a disconnect whose node did not confirm it in time answers 504.
  */
@@ -42,6 +43,7 @@ final class SignalRestApi {
     Router router = ServiceHttpServer.router(vertx, maxBodyBytes);
     ServiceAuthHandler auth = ServiceAuthHandler.forServices(jwt);
     router.get(BASE + "/status").handler(this::status);
+    ServiceHttpServer.serveSdk(router);
     // "/*" also matches the bare base path; status is answered above and never reaches the guard
     router.route(BASE + "/*").handler(auth);
     router.get(BASE).handler(this::list);

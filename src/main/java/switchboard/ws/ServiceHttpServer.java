@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import switchboard.config.HttpEndpointConfig;
 
 /**
@@ -43,6 +44,17 @@ public final class ServiceHttpServer {
     router.errorHandler(400, ctx -> jsonError(ctx.response(), 400, "bad request"));
     router.errorHandler(500, ctx -> jsonError(ctx.response(), 500, "internal error"));
     return router;
+  }
+
+  /**
+   * Serves the JavaScript SDK (packaged into the jar) under {@code /sdk/}. Pages on any origin import it as ES
+   * modules, which the browser fetches in CORS mode, hence the open CORS header on these public files.
+   */
+  public static void serveSdk(Router router) {
+    router.get("/sdk/*").handler(ctx -> {
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+      ctx.next();
+    }).handler(StaticHandler.create("static/sdk"));
   }
 
   public static void jsonError(io.vertx.core.http.HttpServerResponse response, int status, String message) {

@@ -155,16 +155,16 @@ class EncryptedWebSocketClientTest {
     List<EncryptedWebSocketClient.Recovery> recoveries = new CopyOnWriteArrayList<>();
     client.on("tick", got::add).recoveryHandler(recoveries::add);
     Promise<Object> reconnected = Promise.promise();
-    ConnectedInfo first = await(client.connect());
-    for (int i = 1; i <= 2; i++) {
-      restSend("/rooms/ws-default/send", new JsonObject().put("topic", "tick").put("data", i));
-    }
     Promise<Object> second = Promise.promise();
     client.on("tick", data -> {
       if (data.equals(2)) {
         second.tryComplete();
       }
     });
+    ConnectedInfo first = await(client.connect());
+    for (int i = 1; i <= 2; i++) {
+      restSend("/rooms/ws-default/send", new JsonObject().put("topic", "tick").put("data", i));
+    }
     await(second.future());
     // WHEN the server drops it and three messages go out before it is back
     client.on("recovered", reconnected::tryComplete);

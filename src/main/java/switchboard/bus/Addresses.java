@@ -58,6 +58,10 @@ public final class Addresses {
 
   /** Internal: prefix of the per-node management address answering that node's statistics; the node id follows. */
   public static final String MANAGEMENT_NODE_STATS_PREFIX = "switchboard.management.stats.";
+  /** Cluster map: Signal room → epoch, the id of the room's current history stream (same partition as it). */
+  public static final String SIGNAL_EPOCHS_MAP = "switchboard.signal.epochs";
+  /** Prefix of the Hazelcast ringbuffer of a Signal room's recent messages; see {@link #signalHistory}. */
+  public static final String SIGNAL_HISTORY_PREFIX = "switchboard.signal.history.";
 
   private static final String NODE_ADDRESS_PREFIX = "switchboard.";
 
@@ -70,6 +74,15 @@ public final class Addresses {
 
   public static String managementNodeStats(String nodeId) {
     return MANAGEMENT_NODE_STATS_PREFIX + nodeId;
+  }
+
+  /**
+   * Ringbuffer of a Signal room's recent messages. The part after {@code @} is Hazelcast's partition key:
+   * the room name, which is also the room's key in {@link #SIGNAL_EPOCHS_MAP}, so a room's history and its
+   * epoch live in the same partition and are lost together or not at all.
+   */
+  public static String signalHistory(String room) {
+    return SIGNAL_HISTORY_PREFIX + room + "@" + room;
   }
 
   /** Internal: the one consumer per service and node that delivers to that node's sockets. */

@@ -2,6 +2,7 @@ package switchboard.bus;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -82,6 +83,20 @@ public final class ClusterView {
 
   public boolean clustered() {
     return hazelcast != null;
+  }
+
+  /** The Hazelcast member under this node, for cluster structures beyond maps; null when not clustered. */
+  public HazelcastInstance hazelcast() {
+    return hazelcast == null ? null : hazelcast.getHazelcastInstance();
+  }
+
+  /**
+   * True on exactly one node of a stable cluster: the oldest member (Hazelcast lists members oldest first,
+   * the same on every member). For work that a publish hands to every node and only one may do.
+   */
+  public boolean oldestMember() {
+    return hazelcast == null
+        || hazelcast.getHazelcastInstance().getCluster().getMembers().iterator().next().localMember();
   }
 
   /** Node ids of the current members, this node included. */

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import switchboard.bus.Addresses;
+import switchboard.bus.ClusterView;
 import switchboard.bus.NodeRouter.Reach;
 import switchboard.signal.impl.SignalHub;
 
@@ -27,12 +28,14 @@ final class SignalBusApi {
   private final Vertx vertx;
   private final SignalHub hub;
   private final SignalConfig config;
+  private final ClusterView cluster;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
-  SignalBusApi(Vertx vertx, SignalHub hub, SignalConfig config) {
+  SignalBusApi(Vertx vertx, SignalHub hub, SignalConfig config, ClusterView cluster) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.hub = Objects.requireNonNull(hub, "hub");
     this.config = Objects.requireNonNull(config, "config");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
   }
 
   Future<Void> start() {
@@ -54,8 +57,8 @@ final class SignalBusApi {
   }
 
   private void onBroadcast(Message<JsonObject> msg) {
-    withTopic(msg, (topic, body) -> msg.isSend() ? hub.broadcast(topic, body.getValue("data"))
-        : Future.succeededFuture(hub.broadcastLocal(topic, body.getValue("data"))));
+    withTopic(msg, (topic, body) -> (msg.isSend() ? hub.broadcast(topic, body.getValue("data"))
+        : Future.succeededFuture(hub.broadcastLocal(topic, body.getValue("data")))).map(SignalProtocol::sendAnswer));
   }
 
   private void onRoomSend(Message<JsonObject> msg) {
@@ -64,8 +67,12 @@ final class SignalBusApi {
         return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404,
             "unknown room"));
       }
-      return msg.isSend() ? hub.toRoom(room, topic, body.getValue("data"))
-          : Future.succeededFuture(hub.toRoomLocal(room, topic, body.getValue("data")));
+      // a publish reaches every node, but the message must enter the room's history once: the oldest member
+      // sends it on for the cluster, the others leave it
+      if (msg.isSend() || cluster.oldestMember()) {
+        return hub.toRoom(room, topic, body.getValue("data")).map(SignalProtocol::roomSendAnswer);
+      }
+      return Future.succeededFuture(SignalProtocol.sendAnswer(Reach.NONE));
     });
   }
 
@@ -75,7 +82,7 @@ final class SignalBusApi {
         return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400,
             "clientId must be a string"));
       }
-      return hub.toClient(clientId, topic, body.getValue("data"));
+      return hub.toClient(clientId, topic, body.getValue("data")).map(SignalProtocol::sendAnswer);
     });
   }
 
@@ -99,7 +106,7 @@ final class SignalBusApi {
     });
   }
 
-  private void withTopic(Message<JsonObject> msg, BiFunction<String, JsonObject, Future<Reach>> action) {
+  private void withTopic(Message<JsonObject> msg, BiFunction<String, JsonObject, Future<JsonObject>> action) {
     // a sender may put any type on the address; only a JSON object is a send
     Object raw = msg.body();
     JsonObject body = raw instanceof JsonObject json ? json : null;
@@ -110,7 +117,7 @@ final class SignalBusApi {
     }
     action.apply(topic, body).onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(SignalProtocol.sendAnswer(ar.result()));
+        msg.reply(ar.result());
       } else if (ar.cause() instanceof SignalHub.ClientNotFoundException e) {
         msg.fail(404, e.getMessage());
       } else if (ar.cause() instanceof ReplyException e) {

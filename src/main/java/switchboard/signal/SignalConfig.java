@@ -57,7 +57,11 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
     return rooms;
   }
 
-  record RoomConfig(Set<String> roles, boolean autoJoin, boolean devOnly) {
+  record RoomConfig(Set<String> roles, boolean autoJoin, boolean devOnly, RoomPolicy.History history) {
+
+    RoomConfig(Set<String> roles, boolean autoJoin, boolean devOnly) {
+      this(roles, autoJoin, devOnly, null);
+    }
   }
 
   public SignalConfig {
@@ -92,6 +96,7 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
   }
 
   private static Map<String, RoomPolicy> rooms(ConfigReader r, Profile profile) {
+    RoomPolicy.History defaultHistory = history(r, RoomPolicy.History.DEFAULT);
     Map<String, RoomConfig> configured = new LinkedHashMap<>();
     if (r.has("rooms")) {
       ConfigReader section = r.section("rooms");
@@ -101,7 +106,7 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
         }
         ConfigReader room = section.section(name);
         configured.put(name, new RoomConfig(Set.copyOf(room.strings("roles", List.of())),
-            room.bool("autoJoin", false), room.bool("devOnly", false)));
+            room.bool("autoJoin", false), room.bool("devOnly", false), history(room, defaultHistory)));
       }
     } else {
       configured.putAll(defaultRooms());
@@ -109,10 +114,21 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
     Map<String, RoomPolicy> rooms = new LinkedHashMap<>();
     configured.forEach((name, room) -> {
       if (!room.devOnly() || profile.isDev()) {
-        rooms.put(name, new RoomPolicy(name, room.roles(), room.autoJoin()));
+        rooms.put(name, new RoomPolicy(name, room.roles(), room.autoJoin(),
+            room.history() != null ? room.history() : defaultHistory));
       }
     });
     return rooms;
+  }
+
+  /** The {@code history} subsection of {@code r} (the signal section or one room), over {@code defaults}. */
+  private static RoomPolicy.History history(ConfigReader r, RoomPolicy.History defaults) {
+    if (!r.has("history")) {
+      return defaults;
+    }
+    ConfigReader h = r.section("history");
+    return new RoomPolicy.History(h.integer("size", defaults.size(), 1, 100_000),
+        h.integer("ttlSeconds", defaults.ttlSeconds(), 1, 86_400));
   }
 
   public List<RoomPolicy> autoJoinRooms() {

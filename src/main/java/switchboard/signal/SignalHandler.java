@@ -24,8 +24,10 @@ import switchboard.ws.WsProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -120,6 +122,7 @@ final class SignalHandler implements WsHandler {
         return;
       }
     }
+    s.recoverRequest = auth.getValue("recover") instanceof JsonObject recover ? recover : null;
     s.phase = SignalSession.Phase.AUTHENTICATING;
     long started = System.nanoTime();
     ECPublicKeyParameters peer = clientKey;
@@ -155,6 +158,7 @@ final class SignalHandler implements WsHandler {
         s.rooms.add(room.name());
       }
     }
+    Map<String, JsonObject> refused = prepareRecovery(s);
     String frame = frame(CONNECTED, connected);
     // the directory entry goes first, so a REST call made on receipt of connected finds the client
     writeDirectory(s).onComplete(ignored -> {
@@ -165,7 +169,55 @@ final class SignalHandler implements WsHandler {
       s.connection.send(frame);
       s.ready = true;
       metrics.handshake(System.nanoTime() - started);
+      startRecovery(s, refused);
     });
+  }
+
+  /**
+   * Joins the client to the rooms it asks to resume and may join, marked recovering so that no live message
+   * of those rooms goes out before its replay; answers the outcome of each room it cannot resume.
+   */
+  private Map<String, JsonObject> prepareRecovery(SignalSession s) {
+    Map<String, JsonObject> refused = new LinkedHashMap<>();
+    if (s.recoverRequest == null) {
+      return refused;
+    }
+    int max = Math.max(16, config.rooms().size());
+    for (String name : s.recoverRequest.fieldNames()) {
+      if (refused.size() + s.recovering.size() >= max) {
+        break;
+      }
+      RoomPolicy room = config.rooms().get(name);
+      Object position = s.recoverRequest.getValue(name);
+      if (room == null) {
+        refused.put(name, recoveryFailure(UNKNOWN_ROOM));
+      } else if (!room.allows(s.roles)) {
+        refused.put(name, recoveryFailure(ROOM_FORBIDDEN));
+      } else if (!(position instanceof JsonObject p) || !(p.getValue("epoch") instanceof String)
+          || !(p.getValue("offset") instanceof Number offset) || offset.longValue() < 0
+          || offset.doubleValue() != offset.longValue()) {
+        refused.put(name, recoveryFailure(INVALID_MESSAGE));
+      } else {
+        s.rooms.add(name);
+        s.recovering(name, true);
+      }
+    }
+    return refused;
+  }
+
+  private void startRecovery(SignalSession s, Map<String, JsonObject> refused) {
+    refused.forEach((room, outcome) -> SignalHub.recoveryOutcome(s, room, outcome));
+    if (s.recoverRequest != null) {
+      for (String room : List.copyOf(s.recovering)) {
+        JsonObject position = s.recoverRequest.getJsonObject(room);
+        hub.recover(s, room, position.getString("epoch"), position.getLong("offset"));
+      }
+      s.recoverRequest = null;
+    }
+  }
+
+  private static JsonObject recoveryFailure(String reason) {
+    return new JsonObject().put("recovered", false).put("reason", reason);
   }
 
   private void reject(SignalSession s, int code, String reason) {
@@ -258,6 +310,7 @@ final class SignalHandler implements WsHandler {
         }
         done.add(name);
       } else if (s.rooms.remove(name)) {
+        s.recovering(name, false);
         hub.leaveLocal(s, name);
         changed = true;
         done.add(name);

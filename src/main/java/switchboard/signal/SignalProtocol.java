@@ -2,6 +2,7 @@ package switchboard.signal;
 
 import io.vertx.core.json.JsonObject;
 import switchboard.bus.NodeRouter;
+import switchboard.signal.impl.SignalHub;
 import switchboard.ws.WsCloseCodes;
 
 /** The Signal wire contract in one place: event names, close codes and error codes (docs/signal.md). */
@@ -14,6 +15,8 @@ public final class SignalProtocol {
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String ENCRYPTED = "encrypted";
+  /** Server → client, encrypted: the outcome of resuming one room, {@code {"<room>": {recovered, ...}}}. */
+  public static final String RECOVERED = SignalHub.RECOVERED;
 
   /** Longest event name a client may send, and longest topic of a REST or event-bus send. */
   public static final int MAX_EVENT_NAME = 128;
@@ -76,5 +79,10 @@ public final class SignalProtocol {
       answer.put("partial", true);
     }
     return answer;
+  }
+
+  /** The answer of a room send: {@link #sendAnswer} plus the message's {@code offset} and {@code epoch}. */
+  public static JsonObject roomSendAnswer(SignalHub.RoomSend send) {
+    return sendAnswer(send.reach()).put("offset", send.position().offset()).put("epoch", send.position().epoch());
   }
 }

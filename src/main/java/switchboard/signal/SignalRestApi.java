@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
-import switchboard.bus.NodeRouter.Reach;
 import switchboard.signal.impl.SignalHub;
 import switchboard.ws.ServiceHttpServer;
 
@@ -19,7 +18,8 @@ import java.util.function.BiFunction;
 /**
  * Signal's REST API under {@value #BASE}, and the JavaScript SDK under {@code /sdk/} (as {@code /sdk/signal.js}
  * is where browser apps expect it). Status without auth; everything else needs a platform JWT with
- * the {@code admin} or {@code service} role. Sends answer {@link SignalProtocol#sendAnswer}, counted across the
+ * the {@code admin} or {@code service} role. Sends answer {@link SignalProtocol#sendAnswer} (room sends
+ * {@link SignalProtocol#roomSendAnswer}), counted across the
  * cluster; a disconnect whose node did not confirm it in time answers 504.
  */
 final class SignalRestApi {
@@ -48,17 +48,18 @@ final class SignalRestApi {
     router.route(BASE + "/*").handler(auth);
     router.get(BASE).handler(this::list);
     router.get(BASE + "/").handler(this::list);
-    router.post(BASE + "/broadcast").handler(ctx -> send(ctx, (topic, data) -> hub.broadcast(topic, data)));
+    router.post(BASE + "/broadcast").handler(ctx -> send(ctx, (topic, data) ->
+        hub.broadcast(topic, data).map(SignalProtocol::sendAnswer)));
     router.post(BASE + "/rooms/:room/send").handler(ctx -> {
       String room = ctx.pathParam("room");
       if (!config.rooms().containsKey(room)) {
         ServiceHttpServer.jsonError(ctx.response(), 404, "no room named '" + room + "'");
         return;
       }
-      send(ctx, (topic, data) -> hub.toRoom(room, topic, data));
+      send(ctx, (topic, data) -> hub.toRoom(room, topic, data).map(SignalProtocol::roomSendAnswer));
     });
     router.post(BASE + "/:clientId/send").handler(ctx ->
-        send(ctx, (topic, data) -> hub.toClient(ctx.pathParam("clientId"), topic, data)));
+        send(ctx, (topic, data) -> hub.toClient(ctx.pathParam("clientId"), topic, data).map(SignalProtocol::sendAnswer)));
     router.post(BASE + "/:clientId/disconnect").handler(ctx ->
         answer(ctx, hub.disconnect(ctx.pathParam("clientId"), SignalProtocol.CLOSE_DISCONNECTED, "disconnected by server")
             .compose(reach -> reach.partial() ? Future.failedFuture(new NodeSilentException())
@@ -82,7 +83,7 @@ final class SignalRestApi {
     answer(ctx, hub.clients().map(clients -> new JsonObject().put("clients", clients)));
   }
 
-  private void send(RoutingContext ctx, BiFunction<String, Object, Future<Reach>> action) {
+  private void send(RoutingContext ctx, BiFunction<String, Object, Future<JsonObject>> action) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -94,7 +95,7 @@ final class SignalRestApi {
       ServiceHttpServer.jsonError(ctx.response(), 400, "body must be {\"topic\": string, \"data\": any}");
       return;
     }
-    answer(ctx, action.apply(topic, body.getValue("data")).map(SignalProtocol::sendAnswer));
+    answer(ctx, action.apply(topic, body.getValue("data")));
   }
 
   /** The client's node did not confirm a disconnect within the route timeout. */

@@ -1,5 +1,6 @@
 package switchboard.signal;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -8,6 +9,9 @@ import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
 import switchboard.platform.ServiceMetrics;
+import switchboard.signal.impl.HazelcastRoomHistory;
+import switchboard.signal.impl.InMemoryRoomHistory;
+import switchboard.signal.impl.RoomHistory;
 import switchboard.signal.impl.SignalHub;
 import switchboard.ws.ServiceHttpServer;
 import switchboard.ws.WsCloseCodes;
@@ -26,6 +30,11 @@ import java.util.Set;
 public final class SignalVerticle extends VerticleBase {
 
   static final String SERVICE = "signal";
+  /**
+   * How long a room message that overtook an earlier one waits for it before the earlier one is read from
+   * the history: longer than event-bus jitter between nodes, short enough that a client barely notices.
+   */
+  static final long REORDER_WAIT_MS = 200;
 
   private final Platform platform;
   private final SignalConfig config;
@@ -49,16 +58,22 @@ public final class SignalVerticle extends VerticleBase {
   public Future<?> start() {
     // One metrics object per service: a second one would register its connection gauge in vain.
     ServiceMetrics metrics = platform.metricsFor(SERVICE);
-    hub = new SignalHub(new SessionDirectory(vertx, platform.cluster(), Addresses.SIGNAL_SESSIONS_MAP));
-    router = new NodeRouter(vertx, platform.cluster(), SERVICE, hub::deliverLocal, config.routeTimeout().toMillis());
-    hub.router(router);
-    bus = new SignalBusApi(vertx, hub, config);
-    SignalHandler handler = new SignalHandler(config, platform.jwt(), hub, bus, metrics);
-    endpoint = new WsEndpoint(vertx, Set.of(config.wsPath()), config.limits(), SignalProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), handler, metrics);
-    SignalRestApi rest = new SignalRestApi(vertx, platform.jwt(), hub, config);
-    return Future.all(router.start(), bus.start())
-        .compose(v -> ServiceHttpServer.start(vertx, config.http(), rest.router(config.maxRestBodyBytes()), endpoint))
+    HazelcastInstance hazelcast = platform.cluster().hazelcast();
+    Future<RoomHistory> history = hazelcast != null ? HazelcastRoomHistory.create(vertx, hazelcast, config.rooms())
+        : Future.succeededFuture(new InMemoryRoomHistory(config.rooms(), System::currentTimeMillis));
+    return history.compose(h -> {
+      hub = new SignalHub(vertx, new SessionDirectory(vertx, platform.cluster(), Addresses.SIGNAL_SESSIONS_MAP), h,
+          REORDER_WAIT_MS);
+      router = new NodeRouter(vertx, platform.cluster(), SERVICE, hub::deliverLocal, config.routeTimeout().toMillis());
+      hub.router(router);
+      bus = new SignalBusApi(vertx, hub, config, platform.cluster());
+      return Future.all(router.start(), bus.start());
+    }).compose(v -> {
+      SignalHandler handler = new SignalHandler(config, platform.jwt(), hub, bus, metrics);
+      endpoint = new WsEndpoint(vertx, Set.of(config.wsPath()), config.limits(), SignalProtocol.CLOSE_CODES,
+          config.http().allowedOrigins(), handler, metrics);
+      return Future.succeededFuture(new SignalRestApi(vertx, platform.jwt(), hub, config));
+    }).compose(rest -> ServiceHttpServer.start(vertx, config.http(), rest.router(config.maxRestBodyBytes()), endpoint))
         .onSuccess(s -> server = s);
   }
 

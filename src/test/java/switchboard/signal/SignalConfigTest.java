@@ -50,6 +50,21 @@ class SignalConfigTest {
   }
 
   /** Verifies that the prod profile drops ws-test-payment and refuses encryption off. */
+  /** Verifies the history window: 1000 messages / 300 s by default, a section default, a room's own. */
+  @Test
+  void historyWindowDefaultsAndOverrides() {
+    assertThat(read(new JsonObject(), Profile.DEV).rooms().get("ws-orders").history())
+        .isEqualTo(new RoomPolicy.History(1000, 300));
+    SignalConfig c = read(new JsonObject().put("history", new JsonObject().put("size", 50))
+        .put("rooms", new JsonObject()
+            .put("a", new JsonObject())
+            .put("b", new JsonObject().put("history", new JsonObject().put("ttlSeconds", 10)))), Profile.DEV);
+    assertThat(c.rooms().get("a").history()).isEqualTo(new RoomPolicy.History(50, 300));
+    assertThat(c.rooms().get("b").history()).isEqualTo(new RoomPolicy.History(50, 10));
+    assertThatThrownBy(() -> read(new JsonObject().put("history", new JsonObject().put("size", 0)), Profile.DEV))
+        .hasMessageContaining("size");
+  }
+
   @Test
   void prodProfileRules() {
     assertThat(read(new JsonObject(), Profile.PROD).rooms()).doesNotContainKey("ws-test-payment");

@@ -100,6 +100,15 @@ public final class TestCluster implements AutoCloseable {
     await(nodes.get(index).close(), 60);
   }
 
+  /**
+   * Kills one node the way kill -9 would look to the others: its Hazelcast member stops at once, without
+   * leaving the cluster or handing its partitions over, then its Vert.x (and with it its sockets) goes away.
+   */
+  public Future<Void> kill(int index) {
+    platforms.get(index).cluster().hazelcast().getLifecycleService().terminate();
+    return nodes.get(index).close().otherwiseEmpty();
+  }
+
   @Override
   public void close() {
     List<Future<Void>> closing = new ArrayList<>();

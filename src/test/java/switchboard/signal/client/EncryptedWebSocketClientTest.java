@@ -142,6 +142,55 @@ class EncryptedWebSocketClientTest {
     await(client.close());
   }
 
+  /**
+   * Verifies that after a disconnect the SDK resumes its room with recover: the messages sent while it was
+   * away arrive once, in order, before the recovery outcome, and a new client seeded with a saved position
+   * gets the rest of the window.
+   */
+  @Test
+  void resumesItsRoomsOnReconnect() {
+    EncryptedWebSocketClient client = new EncryptedWebSocketClient(vertx, options(token("till-1"))
+        .setReconnectIntervalMs(1500));
+    List<Object> got = new CopyOnWriteArrayList<>();
+    List<EncryptedWebSocketClient.Recovery> recoveries = new CopyOnWriteArrayList<>();
+    client.on("tick", got::add).recoveryHandler(recoveries::add);
+    Promise<Object> reconnected = Promise.promise();
+    Promise<Object> second = Promise.promise();
+    client.on("tick", data -> {
+      if (data.equals(2)) {
+        second.tryComplete();
+      }
+    });
+    ConnectedInfo first = await(client.connect());
+    for (int i = 1; i <= 2; i++) {
+      restSend("/rooms/ws-default/send", new JsonObject().put("topic", "tick").put("data", i));
+    }
+    await(second.future());
+    // WHEN the server drops it and three messages go out before it is back
+    client.on("recovered", reconnected::tryComplete);
+    assertThat(restSendDisconnect(first.id())).isTrue();
+    for (int i = 3; i <= 5; i++) {
+      restSend("/rooms/ws-default/send", new JsonObject().put("topic", "tick").put("data", i));
+    }
+    // THEN it resumes: 3, 4, 5 replayed, then the outcome
+    await(reconnected.future());
+    assertThat(got).containsExactly(1, 2, 3, 4, 5);
+    assertThat(recoveries).containsExactly(new EncryptedWebSocketClient.Recovery("ws-default", true, 3, null));
+    EncryptedWebSocketClient.RoomPosition position = await(client.positions()).get("ws-default");
+    assertThat(position.offset()).isEqualTo(5);
+    // AND a new client resuming from offset 3 of that epoch gets 4 and 5
+    EncryptedWebSocketClient restarted = new EncryptedWebSocketClient(vertx, options(token("till-1")))
+        .resumeFrom("ws-default", new EncryptedWebSocketClient.RoomPosition(position.epoch(), 3));
+    List<Object> replayed = new CopyOnWriteArrayList<>();
+    Promise<Object> done = Promise.promise();
+    restarted.on("tick", replayed::add).on("recovered", done::tryComplete);
+    await(restarted.connect());
+    await(done.future());
+    assertThat(replayed).containsExactly(4, 5);
+    await(restarted.close());
+    await(client.close());
+  }
+
   private boolean restSendDisconnect(String clientId) {
     return await(SignalTestSupport.rest(vertx, HttpMethod.POST, port,
         "/v1/api/socket/websocket/clients/" + clientId + "/disconnect", token("ops", "admin"), null)).status() == 200;

@@ -32,8 +32,20 @@ public final class ClientHandshake {
 
   /** {@code {"event":"authenticate","data":{"type":"Bearer","token","clientPublicKey"}}}. */
   public String authenticateFrame(String token) {
-    return new JsonObject().put("event", "authenticate").put("data", new JsonObject()
-        .put("type", "Bearer").put("token", token).put("clientPublicKey", keyPair.publicKeyBase64())).encode();
+    return authenticateFrame(token, null);
+  }
+
+  /**
+   * The authenticate frame with a resume request {@code {"<room>": {"epoch", "offset"}}}, or without one
+   * when {@code recover} is null or empty.
+   */
+  public String authenticateFrame(String token, JsonObject recover) {
+    JsonObject data = new JsonObject()
+        .put("type", "Bearer").put("token", token).put("clientPublicKey", keyPair.publicKeyBase64());
+    if (recover != null && !recover.isEmpty()) {
+      data.put("recover", recover);
+    }
+    return new JsonObject().put("event", "authenticate").put("data", data).encode();
   }
 
   /**

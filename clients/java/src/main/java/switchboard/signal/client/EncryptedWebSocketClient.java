@@ -44,6 +44,8 @@ public final class EncryptedWebSocketClient {
   public static final String CONNECTED = "connected";
   public static final String RECONNECT_FAILED = "reconnect_failed";
   public static final String DISCONNECTED = "disconnected";
+  /** Sent by the server after a resume, per room: {@code {"<room>": {recovered, missed | reason}}}. */
+  public static final String RECOVERED = "recovered";
 
   // the JDK's logging facade, so the SDK needs no logging library; an application routes it where it likes
   private static final Logger LOG = System.getLogger(EncryptedWebSocketClient.class.getName());
@@ -57,6 +59,18 @@ public final class EncryptedWebSocketClient {
 
   /** A reconnect the client has scheduled: the attempt number (1-based) and its delay. */
   public record ReconnectAttempt(int attempt, long delayMs) {
+  }
+
+  /** Where the client is in a room's stream: the epoch and the offset of the last message it got. */
+  public record RoomPosition(String epoch, long offset) {
+  }
+
+  /**
+   * The outcome of resuming one room after a reconnect: {@code recovered} with the number of missed
+   * messages replayed, or not, with the server's reason (EPOCH_MISMATCH, WINDOW_EXCEEDED, ...); then the
+   * application resynchronises that room by its own means.
+   */
+  public record Recovery(String room, boolean recovered, long missed, String reason) {
   }
 
   private record PendingRooms(String event, Promise<List<String>> promise) {
@@ -74,8 +88,11 @@ public final class EncryptedWebSocketClient {
   private Handler<Void> reconnectFailedHandler;
   private Handler<Integer> disconnectHandler;
   private Handler<ReconnectAttempt> reconnectScheduledHandler;
+  private Handler<Recovery> recoveryHandler;
+  private final Map<String, RoomPosition> positions = new HashMap<>();
   private volatile State state = State.IDLE;
   private volatile String token;
+  private volatile String url;
   private WebSocket socket;
   private ClientHandshake handshake;
   private SessionCipher cipher;
@@ -89,6 +106,7 @@ public final class EncryptedWebSocketClient {
     this.options = new EncryptedWebSocketClientOptions(Objects.requireNonNull(options, "options"));
     Objects.requireNonNull(options.getUrl(), "options.url");
     this.token = Objects.requireNonNull(options.getToken(), "options.token");
+    this.url = options.getUrl();
     this.context = vertx.getOrCreateContext();
     this.crypto = new HandshakeCrypto();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -139,6 +157,27 @@ public final class EncryptedWebSocketClient {
     return this;
   }
 
+  /** Called with the outcome of each room's resume after a reconnect. */
+  public EncryptedWebSocketClient recoveryHandler(Handler<Recovery> handler) {
+    context.runOnContext(v -> recoveryHandler = handler);
+    return this;
+  }
+
+  /** The last position seen in each room, e.g. to persist across restarts of the application. */
+  public Future<Map<String, RoomPosition>> positions() {
+    Promise<Map<String, RoomPosition>> promise = Promise.promise();
+    context.runOnContext(v -> promise.complete(Map.copyOf(positions)));
+    return promise.future();
+  }
+
+  /** Resumes {@code room} from a position saved earlier, on the next connect. */
+  public EncryptedWebSocketClient resumeFrom(String room, RoomPosition position) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(position, "position");
+    context.runOnContext(v -> positions.put(room, position));
+    return this;
+  }
+
   // ---- lifecycle ---------------------------------------------------------------------------------
 
   /**
@@ -170,6 +209,14 @@ public final class EncryptedWebSocketClient {
   /** The token used from the next (re)connect on. */
   public void updateToken(String newToken) {
     this.token = Objects.requireNonNull(newToken, "token");
+  }
+
+  /**
+   * The server URL used from the next (re)connect on: to fail over to another node when no load balancer
+   * does it; rooms resume there from the same positions.
+   */
+  public void updateUrl(String newUrl) {
+    this.url = Objects.requireNonNull(newUrl, "url");
   }
 
   /** Closes for good: no reconnect. */
@@ -230,7 +277,10 @@ public final class EncryptedWebSocketClient {
         // rooms the server refused (unknown, forbidden) are not re-joined on reconnect
         promise.future().onSuccess(joined -> copy.stream().filter(n -> !joined.contains(n)).forEach(rooms::remove));
       } else {
-        copy.forEach(rooms::remove);
+        copy.forEach(name -> {
+          rooms.remove(name);
+          positions.remove(name);
+        });
       }
       sendRooms(event, copy, promise);
     });
@@ -248,7 +298,8 @@ public final class EncryptedWebSocketClient {
   private void open() {
     state = State.CONNECTING;
     handshake = new ClientHandshake(crypto);
-    client.connect(new WebSocketConnectOptions().setAbsoluteURI(options.getUrl())).onComplete(ar -> {
+    String target = url;
+    client.connect(new WebSocketConnectOptions().setAbsoluteURI(target)).onComplete(ar -> {
       if (state != State.CONNECTING) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -256,7 +307,7 @@ public final class EncryptedWebSocketClient {
         return;
       }
       if (ar.failed()) {
-        LOG.log(Level.DEBUG, () -> "connect to " + options.getUrl() + " failed: " + ar.cause());
+        LOG.log(Level.DEBUG, () -> "connect to " + target + " failed: " + ar.cause());
         disconnected(null, null);
         return;
       }
@@ -265,8 +316,15 @@ public final class EncryptedWebSocketClient {
       state = State.AUTHENTICATING;
       ws.textMessageHandler(text -> onText(ws, text));
       ws.closeHandler(v -> disconnected(ws, ws.closeStatusCode() == null ? null : (int) ws.closeStatusCode()));
-      ws.writeTextMessage(handshake.authenticateFrame(token));
+      ws.writeTextMessage(handshake.authenticateFrame(token, recoverRequest()));
     });
+  }
+
+  /** Every room with a known position: the server replays what this client missed in each. */
+  private JsonObject recoverRequest() {
+    JsonObject recover = new JsonObject();
+    positions.forEach((room, p) -> recover.put(room, new JsonObject().put("epoch", p.epoch()).put("offset", p.offset())));
+    return recover;
   }
 
   private void onText(WebSocket ws, String text) {
@@ -347,7 +405,42 @@ public final class EncryptedWebSocketClient {
       return;
     }
     if (inner instanceof JsonObject msg && msg.getValue("event") instanceof String event) {
+      if (isDuplicate(msg)) {
+        return;
+      }
+      if (RECOVERED.equals(event)) {
+        onRecovered(msg.getValue("data"));
+      }
       emit(event, msg.getValue("data"));
+    }
+  }
+
+  /**
+   * Records the position of a room message; true when it is one this client already got (same epoch, offset
+   * not above the last), which a replay racing a reconnect can produce.
+   */
+  private boolean isDuplicate(JsonObject msg) {
+    if (!(msg.getValue("room") instanceof String room) || !(msg.getValue("offset") instanceof Number offset)
+        || !(msg.getValue("epoch") instanceof String epoch)) {
+      return false;
+    }
+    RoomPosition last = positions.get(room);
+    if (last != null && last.epoch().equals(epoch) && offset.longValue() <= last.offset()) {
+      return true;
+    }
+    positions.put(room, new RoomPosition(epoch, offset.longValue()));
+    return false;
+  }
+
+  private void onRecovered(Object data) {
+    if (!(data instanceof JsonObject outcomes) || recoveryHandler == null) {
+      return;
+    }
+    for (String room : outcomes.fieldNames()) {
+      if (outcomes.getValue(room) instanceof JsonObject o) {
+        recoveryHandler.handle(new Recovery(room, o.getBoolean("recovered", false), o.getLong("missed", 0L),
+            o.getString("reason")));
+      }
     }
   }
 
@@ -395,7 +488,7 @@ public final class EncryptedWebSocketClient {
         emit(RECONNECT_FAILED, null);
       }
       if (firstConnect != null) {
-        firstConnect.tryFail(new IllegalStateException("could not connect to " + options.getUrl()));
+        firstConnect.tryFail(new IllegalStateException("could not connect to " + url));
         firstConnect = null;
       }
       return;

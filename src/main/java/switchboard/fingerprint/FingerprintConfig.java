@@ -5,6 +5,7 @@ import switchboard.config.HttpEndpointConfig;
 import switchboard.fingerprint.hardware.HardwareConfig;
 import switchboard.fingerprint.impl.ApiKeys;
 import switchboard.fingerprint.impl.Permission;
+import switchboard.platform.Profile;
 import switchboard.platform.ServiceConfig;
 import switchboard.ws.WsLimits;
 
@@ -28,7 +29,7 @@ import java.util.Set;
  * @param maxBodyBytes      REST request body limit
  * @param scan              scan defaults and limits
  * @param hardware          the hardware verticle
- * @param devSecrets        config keys holding the built-in dev key
+ * @param devSecrets        config keys holding this installation's generated dev key
  */
 public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws, Duration heartbeatInterval,
                                 ApiKeys apiKeys, String version, Duration commandTimeout, long maxBodyBytes,
@@ -36,9 +37,6 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
     implements ServiceConfig {
 
   public static final int DEFAULT_PORT = 8080;
-
-  /** Published in this repository (conf/default.json): fine for a demo, refused by the prod profile. */
-  public static final String DEV_API_KEY = "ak_test_switchboard_dev_key_0001";
 
   /** The service's WebSocket limits before config: small frames, a 10 s auth window, a 60 s heartbeat window. */
   public static final WsLimits DEFAULT_WS = WsLimits.DEFAULTS
@@ -83,10 +81,24 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
     }
   }
 
+  /** The section as the dev profile reads it, without a generated dev key (tests, tools). */
   public static FingerprintConfig read(ConfigReader r) {
+    return read(r, Profile.DEV, null);
+  }
+
+  /**
+   * @param profile   prod refuses {@code ak_test_} keys: in {@code extraApiKeys} at start, and at authentication
+   *                  (a configured hash cannot tell what kind of key it came from)
+   * @param devApiKey this installation's generated dev key, accepted with every permission; null: none
+   */
+  public static FingerprintConfig read(ConfigReader r, Profile profile, String devApiKey) {
     List<ApiKeys.Entry> keys = new ArrayList<>();
     List<String> devSecrets = new ArrayList<>();
-    String devHash = ApiKeys.hashHex(DEV_API_KEY);
+    String devHash = devApiKey == null ? null : ApiKeys.hashHex(devApiKey);
+    if (devApiKey != null) {
+      keys.add(ApiKeys.fromHash(ApiKeys.sha256(devApiKey), EnumSet.allOf(Permission.class), false));
+      devSecrets.add(r.key("devApiKey"));
+    }
     List<ConfigReader> configured = r.sections("apiKeys");
     for (int i = 0; i < configured.size(); i++) {
       ConfigReader k = configured.get(i);
@@ -100,13 +112,13 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
       keys.add(ApiKeys.fromHash(HexFormat.of().parseHex(hash), permissions(k, k.strings("permissions", List.of())),
           k.bool("revoked", false)));
     }
-    keys.addAll(extraKeys(r, r.string("extraApiKeys", "")));
+    keys.addAll(extraKeys(r, r.string("extraApiKeys", ""), profile, devHash, devSecrets));
     return new FingerprintConfig(
         r.bool("enabled", true),
         HttpEndpointConfig.read(r, DEFAULT_PORT),
         WsLimits.read(r.section("ws"), DEFAULT_WS),
         r.millis("heartbeatIntervalMs", 30_000, 0, 3_600_000),
-        new ApiKeys(keys),
+        new ApiKeys(keys, profile.isDev()),
         r.string("version", "1.0.0"),
         r.millis("commandTimeoutMs", 5000, 100, 120_000),
         r.integer("maxBodyBytes", 16 * 1024, 256, 1024 * 1024),
@@ -116,7 +128,8 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
   }
 
   /** {@code key=perm1|perm2,key2=perm1} (SWITCHBOARD_FINGERPRINT_API_KEYS); the keys are hashed at once. */
-  private static List<ApiKeys.Entry> extraKeys(ConfigReader r, String list) {
+  private static List<ApiKeys.Entry> extraKeys(ConfigReader r, String list, Profile profile, String devHash,
+                                               List<String> devSecrets) {
     List<ApiKeys.Entry> out = new ArrayList<>();
     if (list.isBlank()) {
       return out;
@@ -129,6 +142,12 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
       // The key itself must never reach a log or an error message: name the position only.
       if (!ApiKeys.FORMAT.matcher(key).matches()) {
         throw r.invalid("extraApiKeys", "entry " + (i + 1) + " is not an ak_live_/ak_test_ key followed by 16+ characters");
+      }
+      if (!profile.isDev() && key.startsWith(ApiKeys.TEST_PREFIX)) {
+        throw r.invalid("extraApiKeys", "entry " + (i + 1) + " is an ak_test_ key, which --profile prod refuses");
+      }
+      if (ApiKeys.hashHex(key).equals(devHash)) {
+        devSecrets.add(r.key("extraApiKeys") + " entry " + (i + 1));
       }
       List<String> perms = eq < 0 ? List.of() : List.of(item.substring(eq + 1).split("\\|"));
       out.add(ApiKeys.fromHash(ApiKeys.sha256(key), permissions(r, perms), false));

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The {@code fingerprint} section, read and checked in one place (defaults included).
@@ -54,12 +56,19 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
    * @param defaultQualityThreshold options.qualityThreshold when absent (50, as the contract says)
    * @param enrollScans             scansRequired of {@code mode:"enroll"} without an explicit count
    * @param maxScansRequired        largest accepted options.scansRequired
+   * @param deviceScansRequired     per device id: scansRequired of a scan:start that names neither a count nor
+   *                                a mode (an enrollment station whose clients send only a deviceId); others 1
    * @param retention               how long a finished scan stays readable (GET /api/scans/{id})
    * @param maxRetained             finished scans kept per node at most
    */
   public record ScanConfig(Duration defaultTimeout, Duration minTimeout, Duration maxTimeout,
                            int defaultQualityThreshold, int enrollScans, int maxScansRequired,
-                           Duration retention, int maxRetained) {
+                           Map<String, Integer> deviceScansRequired, Duration retention, int maxRetained) {
+
+    /** scansRequired of a scan on this device when the client asked for nothing in particular. */
+    public int defaultScansRequired(String deviceId) {
+      return deviceScansRequired.getOrDefault(deviceId, 1);
+    }
 
     static ScanConfig read(ConfigReader r) {
       Duration min = r.millis("minTimeoutMs", 100, 1, 3_600_000);
@@ -72,10 +81,16 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
         throw r.invalid("defaultTimeoutMs", "must lie between minTimeoutMs and maxTimeoutMs");
       }
       int maxScans = r.integer("maxScansRequired", 10, 1, 100);
+      ConfigReader perDevice = r.section("deviceScansRequired");
+      Map<String, Integer> deviceScans = new TreeMap<>();
+      for (String deviceId : perDevice.names()) {
+        deviceScans.put(deviceId, perDevice.integer(deviceId, 1, 1, maxScans));
+      }
       return new ScanConfig(def, min, max,
           r.integer("defaultQualityThreshold", 50, 0, 100),
           r.integer("enrollScans", 3, 1, maxScans),
           maxScans,
+          Map.copyOf(deviceScans),
           r.millis("retentionMs", 600_000, 1000, 86_400_000),
           r.integer("maxRetained", 1000, 1, 1_000_000));
     }

@@ -273,13 +273,24 @@ class WalletGatewayTest {
         goodJson.copy().put("payload", "{}").encode(),
         goodJson.copy().put("payload", new io.vertx.core.json.JsonArray()).encode(),
         withoutSignature(goodJson),
-        goodJson.copy().put("signature", new JsonObject(goodJson.getJsonObject("signature").encode()).put("v", 29)).encode(),
-        goodJson.copy().put("signature", new JsonObject(goodJson.getJsonObject("signature").encode()).put("r", "0x1")).encode(),
         good.replace("{\"type\":\"GET_BALANCE\"", "{\"payload\":{},\"type\":\"GET_BALANCE\""));
     for (String frame : bad) {
       client.send(frame);
       JsonObject r = await(client.next(m -> "ERROR".equals(m.getString("type"))));
       assertThat(r.getJsonObject("payload").getString("errorCode")).as(frame).isEqualTo("INVALID_MESSAGE");
+    }
+    // AND every malformed signature member, v outside {0, 1, 27, 28} included, is INVALID_SIGNATURE
+    JsonObject sig = goodJson.getJsonObject("signature");
+    List<JsonObject> badSignatures = List.of(sig.copy().put("v", 29), sig.copy().put("v", 2), sig.copy().put("v", -1),
+        sig.copy().put("v", 26), sig.copy().put("v", 255), sig.copy().put("v", 283), sig.copy().put("v", "27"),
+        sig.copy().put("v", 27.5), sig.copy().put("v", new java.math.BigInteger("1" + "0".repeat(40))),
+        sig.copy().put("r", "0x1"), sig.copy().put("s", 5), sig.copy().put("hash", "0xzz"));
+    for (JsonObject badSignature : badSignatures) {
+      String frame = goodJson.copy().put("signature", badSignature).encode();
+      client.send(frame);
+      JsonObject r = await(client.next(m -> "ERROR".equals(m.getString("type"))));
+      assertThat(r.getJsonObject("payload").getString("errorCode")).as(frame).isEqualTo("INVALID_SIGNATURE");
+      assertThat(r.getJsonObject("payload").getString("requestId")).as(frame).isEqualTo(id);
     }
     // a valid signature over a payload whose domainSeparators are not tokens is INVALID_MESSAGE too
     error(call(client, alice, "GET_BALANCE", requestId(), "0x" + "11".repeat(32)), "INVALID_MESSAGE");

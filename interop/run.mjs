@@ -510,8 +510,12 @@ async function walletCheck(step, cleanup) {
     assert(subscribed.type === 'SUBSCRIBED' && subscribed.payload.subscription === kind, `subscribe answered ${JSON.stringify(subscribed)}`);
   }
   const to = ethers.Wallet.createRandom().address;
+  // The payer's consent: an EIP-712 Transfer in the gateway's domain, typed as /basic-data publishes it.
+  const transferData = { from: wallet.address, to, amount: '250', domainSeparator: usdc.domainSeparator,
+    deadline: Math.floor(Date.now() / 1000) + 300 };
+  const transferSig = ethers.Signature.from(await wallet.signTypedData(domain, basic.transferTypes, transferData));
   const transfer = await postJson(http('wallet', '/api/wallet/transfers'), jwt('interop-ops', ['service']),
-    { from: wallet.address, to, amount: '250', token: usdc.symbol });
+    { ...transferData, signature: { v: transferSig.v, r: transferSig.r, s: transferSig.s } });
   assert(transfer.status === 200, `POST /api/wallet/transfers answered ${transfer.status}: ${transfer.text}`);
   const push = await inbox.next((m) => m.type === 'TRANSFER', 'TRANSFER push');
   const p = push.payload;
@@ -522,7 +526,7 @@ async function walletCheck(step, cleanup) {
   const left = (BigInt(funded[1]) - 250n).toString();
   assert(update.payload.address === wallet.address.toLowerCase() && update.payload.balance === left
     && update.payload.domainSeparator === usdc.domainSeparator.toLowerCase(), `BALANCE_UPDATE ${JSON.stringify(update.payload)}`);
-  step(`SUBSCRIBE_TRANSFERS/BALANCE → SUBSCRIBED; REST transfer (service JWT) → TRANSFER and BALANCE_UPDATE (${left}) pushes`);
+  step(`SUBSCRIBE_TRANSFERS/BALANCE → SUBSCRIBED; REST transfer (service JWT, EIP-712 Transfer signed by ethers) → TRANSFER and BALANCE_UPDATE (${left}) pushes`);
 
   ws.send(getBalance);
   const replay = await inbox.next((m) => m.type === 'ERROR', 'REPLAYED');

@@ -2,6 +2,8 @@ package switchboard.wallet;
 
 import io.vertx.core.json.JsonObject;
 import switchboard.wallet.WalletProtocol.ErrorCode;
+import switchboard.wallet.impl.EnvelopeReader;
+import switchboard.wallet.impl.EnvelopeReader.InvalidEnvelope;
 import switchboard.wallet.impl.Hex;
 import switchboard.wallet.impl.Keccak;
 import switchboard.wallet.impl.Uint256;
@@ -28,22 +30,12 @@ record TransferAuthorization(byte[] from, byte[] to, BigInteger amount, byte[] d
   static final String TYPE = "Transfer(address from,address to,uint256 amount,bytes32 domainSeparator,uint256 deadline)";
   static final byte[] TYPE_HASH = Keccak.hash(TYPE);
 
-  /** A body that does not make a transfer authorization; its message is for the client. */
-  static final class Invalid extends Exception {
-    final ErrorCode code;
-
-    Invalid(ErrorCode code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
   /**
    * Reads {@code {from, to, amount, domainSeparator, deadline, signature:{v, r, s, hash?}}}.
    *
    * @param token the domain separator the body named (directly or by symbol), or null when it named none
    */
-  static TransferAuthorization read(JsonObject body, String token) throws Invalid {
+  static TransferAuthorization read(JsonObject body, String token) throws InvalidEnvelope {
     byte[] from = body.getValue("from") instanceof String f ? Hex.decode(f, 20) : null;
     byte[] to = body.getValue("to") instanceof String t ? Hex.decode(t, 20) : null;
     if (from == null || to == null) {
@@ -69,22 +61,16 @@ record TransferAuthorization(byte[] from, byte[] to, BigInteger amount, byte[] d
     Object rawHash = sig.getValue("hash");
     byte[] hash = rawHash instanceof String h ? Hex.decode(h, 32) : null;
     if (r == null || s == null || (rawHash != null && hash == null)) {
-      throw new Invalid(ErrorCode.INVALID_SIGNATURE, "signature.r and .s (and .hash, when sent) must each be 0x followed by 64 hex digits");
+      throw new InvalidEnvelope(ErrorCode.INVALID_SIGNATURE,
+          "signature.r and .s (and .hash, when sent) must each be 0x followed by 64 hex digits");
     }
-    Object rawV = sig.getValue("v");
-    long v = rawV instanceof Integer || rawV instanceof Long ? ((Number) rawV).longValue() : -1;
-    if (v == 0 || v == 1) {
-      v += 27;
-    }
-    if (v != 27 && v != 28) {
-      throw new Invalid(ErrorCode.INVALID_SIGNATURE, "signature.v must be 27 or 28 (0 or 1 are read as 27 or 28)");
-    }
+    int v = EnvelopeReader.signatureV(sig.getValue("v"));
     return new TransferAuthorization(from, to, amount, separator, BigInteger.valueOf(((Number) rawDeadline).longValue()),
-        hash, (int) v, new BigInteger(1, r), new BigInteger(1, s));
+        hash, v, new BigInteger(1, r), new BigInteger(1, s));
   }
 
-  private static Invalid invalid(String message) {
-    return new Invalid(ErrorCode.INVALID_MESSAGE, message);
+  private static InvalidEnvelope invalid(String message) {
+    return new InvalidEnvelope(message);
   }
 
   /** The EIP-712 struct hash of the Transfer. */

@@ -13,6 +13,7 @@ import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
 import switchboard.bus.Addresses;
 import switchboard.wallet.WalletProtocol.ErrorCode;
+import switchboard.wallet.impl.EnvelopeReader;
 import switchboard.wallet.impl.Hex;
 import switchboard.ws.ServiceHttpServer;
 
@@ -117,8 +118,8 @@ final class WalletRestApi {
     TransferAuthorization transfer;
     try {
       transfer = TransferAuthorization.read(body, token instanceof String t ? t : null);
-    } catch (TransferAuthorization.Invalid e) {
-      refuse(ctx, e.code, e.getMessage());
+    } catch (EnvelopeReader.InvalidEnvelope e) {
+      refuse(ctx, e.code(), e.getMessage());
       return;
     }
     Eip712Verifier.Result result = transfer.verify(verifier);

@@ -80,17 +80,20 @@ public final class EnvelopeReader {
       throw new InvalidEnvelope(ErrorCode.INVALID_SIGNATURE,
           "signature.hash, .r and .s must each be 0x followed by 64 hex digits");
     }
-    Object rawV = sig.getValue("v");
-    long v = rawV instanceof Integer || rawV instanceof Long ? ((Number) rawV).longValue() : -1;
+    return new SignedMessage(type, caller, deadline, payloadJson, payload, hash, signatureV(sig.getValue("v")),
+        new BigInteger(1, r), new BigInteger(1, s));
+  }
+
+  /** A signature's {@code v} as 27 or 28 (0 and 1 are read as 27 and 28); anything else is INVALID_SIGNATURE. */
+  public static int signatureV(Object raw) throws InvalidEnvelope {
+    long v = raw instanceof Integer || raw instanceof Long ? ((Number) raw).longValue() : -1;
     if (v == 0 || v == 1) {
       v += 27;
     }
     if (v != 27 && v != 28) {
       throw new InvalidEnvelope(ErrorCode.INVALID_SIGNATURE, "signature.v must be 27 or 28 (0 or 1 are read as 27 or 28)");
     }
-    int vv = (int) v;
-    return new SignedMessage(type, caller, deadline, payloadJson, payload, hash, vv,
-        new BigInteger(1, r), new BigInteger(1, s));
+    return (int) v;
   }
 
   private String payloadText(String text) throws InvalidEnvelope {

@@ -532,8 +532,12 @@ async function walletCheck(step, cleanup) {
     assert(subscribed.type === 'SUBSCRIBED' && subscribed.payload.subscription === kind, `subscribe answered ${JSON.stringify(subscribed)}`);
   }
   const to = ethers.Wallet.createRandom().address;
+  // The payer's consent: an EIP-712 Transfer in the gateway's domain, typed as /basic-data publishes it.
+  const transferData = { from: wallet.address, to, amount: '250', domainSeparator: usdc.domainSeparator,
+    deadline: Math.floor(Date.now() / 1000) + 300 };
+  const transferSig = ethers.Signature.from(await wallet.signTypedData(domain, basic.transferTypes, transferData));
   const transfer = await postJson(http('wallet', '/api/wallet/transfers'), jwt('interop-ops', ['service']),
-    { from: wallet.address, to, amount: '250', token: usdc.symbol });
+    { ...transferData, signature: { v: transferSig.v, r: transferSig.r, s: transferSig.s } });
   assert(transfer.status === 200, `POST /api/wallet/transfers answered ${transfer.status}: ${transfer.text}`);
   const push = await inbox.next((m) => m.type === 'TRANSFER', 'TRANSFER push');
   const p = push.payload;
@@ -544,7 +548,7 @@ async function walletCheck(step, cleanup) {
   const left = (BigInt(funded[1]) - 250n).toString();
   assert(update.payload.address === wallet.address.toLowerCase() && update.payload.balance === left
     && update.payload.domainSeparator === usdc.domainSeparator.toLowerCase(), `BALANCE_UPDATE ${JSON.stringify(update.payload)}`);
-  step(`SUBSCRIBE_TRANSFERS/BALANCE → SUBSCRIBED; REST transfer (service JWT) → TRANSFER and BALANCE_UPDATE (${left}) pushes`);
+  step(`SUBSCRIBE_TRANSFERS/BALANCE → SUBSCRIBED; REST transfer (service JWT, EIP-712 Transfer signed by ethers) → TRANSFER and BALANCE_UPDATE (${left}) pushes`);
 
   ws.send(getBalance);
   const replay = await inbox.next((m) => m.type === 'ERROR', 'REPLAYED');
@@ -741,7 +745,9 @@ async function fingerprintCheck(step, cleanup) {
   const { scanId } = started;
   ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID }));
   const busy = await inbox.next((m) => m.type === 'scan:error' && m.code === 1002, 'scan:error 1002 busy');
-  assert(busy.retryable === true, `busy error ${JSON.stringify(busy)}`);
+  // Exactly the reference's refusal, and never retryable: its example client would restart the scan in a loop.
+  assert(Object.keys(busy).sort().join() === 'code,message,timestamp,type' && busy.message === 'Device is busy',
+    `busy error ${JSON.stringify(busy)}`);
   const endTypes = ['scan:complete', 'scan:error', 'scan:timeout', 'scan:stopped'];
   const end = await inbox.next((m) => m.scanId === scanId && endTypes.includes(m.type), 'the end of the scan', 15000);
   if (end.type === 'scan:complete') {
@@ -752,9 +758,11 @@ async function fingerprintCheck(step, cleanup) {
     // The simulated reader may be configured to fail; the outcome must still be one of the seed's.
     assert(end.type !== 'scan:stopped', 'scan stopped by nobody');
   }
-  await admin.inbox.next((m) => m.scanId === scanId && m.type === end.type, 'the same scan end at the admin');
+  const adminEnd = await admin.inbox.next((m) => m.scanId === scanId && m.type === end.type, 'the same scan end at the admin');
+  // The template is biometric data: only the connection that started the scan gets it.
+  assert(!('template' in adminEnd), `the admin got the template: ${Object.keys(adminEnd)}`);
   await admin.inbox.next((m) => m.type === 'log:entry', 'a log:entry at the admin');
-  step(`scan:start → scan:started, second start → 1002 busy, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}; the admin saw it unsubscribed, and log:entry`);
+  step(`scan:start → scan:started, second start → 1002 busy {type,message,code,timestamp}, ends with ${end.type}${end.quality ? ` (quality ${end.quality})` : ''}; the admin saw it unsubscribed (without the template), and log:entry`);
 
   ws.send(JSON.stringify({ type: 'scan:start', deviceId: DEVICE_ID, options: {} }));
   const second = await inbox.next((m) => m.type === 'scan:started' || m.type === 'scan:error', 'second scan:started');

@@ -71,7 +71,7 @@ start_test_node_once() {
   "webflow": { "host": "127.0.0.1", "port": $P_WEBFLOW, "stomp": { "heartbeatMs": $STOMP_HEARTBEAT_MS } },
   "wallet": { "host": "127.0.0.1", "port": $P_WALLET, "chainId": 8453,
               "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC",
-              "ledger": { "dataDir": "$WORK/wallet-ledger" } },
+              "ledger": { "enabled": true, "dataDir": "$WORK/wallet-ledger" } },
   "fingerprint": { "host": "127.0.0.1", "port": $P_FINGERPRINT, "heartbeatIntervalMs": $FINGERPRINT_HEARTBEAT_MS,
                    "hardware": { "usb": { "enabled": false } } }
 }

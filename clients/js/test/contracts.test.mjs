@@ -13,6 +13,14 @@ import { startAuthorizationFlow } from '../webflow.js';
 import { WalletClient, fetchBasicData } from '../wallet.js';
 import { nextEvent, postJson, testNode } from './support/node.mjs';
 
+/** A REST transfer body: the payer's EIP-712 Transfer, typed as /basic-data publishes it, signed by ethers. */
+async function signedTransfer(wallet, basicData, to, amount) {
+  const data = { from: wallet.address, to, amount, domainSeparator: basicData.tokens[0].domainSeparator,
+    deadline: Math.floor(Date.now() / 1000) + 300 };
+  const { v, r, s } = ethers.Signature.from(await wallet.signTypedData(basicData.domain, basicData.transferTypes, data));
+  return { ...data, signature: { v, r, s } };
+}
+
 const apiDir = new URL('../../../docs/api/', import.meta.url);
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 const documents = {};
@@ -134,7 +142,7 @@ test('contracts: every REST path of the OpenAPI documents answers as documented'
   const A = 'wallet.openapi.json';
   const basic = await call(A, 'wallet', 'get', '/basic-data', '/basic-data', { expect: 200 });
   await call(A, 'wallet', 'post', '/api/wallet/transfers', '/api/wallet/transfers', { token: service, expect: 200,
-    body: { from: new ethers.Wallet(node.walletKey).address, to: ethers.Wallet.createRandom().address, amount: '1', token: basic.json.tokens[0].symbol } });
+    body: await signedTransfer(new ethers.Wallet(node.walletKey), basic.json, ethers.Wallet.createRandom().address, '1') });
   await call(A, 'wallet', 'post', '/api/wallet/transfers', '/api/wallet/transfers', { token: user, body: {}, expect: 403 });
 
   const F = 'fingerprint.openapi.json';
@@ -255,7 +263,7 @@ test('contracts: Wallet gateway frames (signed requests, answers, pushes, errors
   await client.request('SUBSCRIBE_TRANSFERS', { domainSeparators });
   const pushes = Promise.all([new Promise((ok) => client.on('TRANSFER', ok)), new Promise((ok) => client.on('BALANCE_UPDATE', ok))]);
   await postJson(node.http('wallet', '/api/wallet/transfers'), node.jwt('ops', ['service']),
-    { from: wallet.address, to: ethers.Wallet.createRandom().address, amount: '1', token: basicData.tokens[0].symbol });
+    await signedTransfer(wallet, basicData, ethers.Wallet.createRandom().address, '1'));
   await pushes;
   await client.request('UNSUBSCRIBE_TRANSFERS', { domainSeparators });
   await assert.rejects(client.request('GET_BALANCE', { domainSeparators: [`0x${'00'.repeat(32)}`] }));

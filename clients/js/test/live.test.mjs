@@ -11,6 +11,14 @@ import { SecureCallClient } from '../securecall.js';
 import { WalletClient, fetchBasicData } from '../wallet.js';
 import { getJson, nextEvent, postJson, testNode } from './support/node.mjs';
 
+/** A REST transfer body: the payer's EIP-712 Transfer, typed as /basic-data publishes it, signed by ethers. */
+async function signedTransfer(wallet, basicData, to, amount) {
+  const data = { from: wallet.address, to, amount, domainSeparator: basicData.tokens[0].domainSeparator,
+    deadline: Math.floor(Date.now() / 1000) + 300 };
+  const { v, r, s } = ethers.Signature.from(await wallet.signTypedData(basicData.domain, basicData.transferTypes, data));
+  return { ...data, signature: { v, r, s } };
+}
+
 const node = testNode();
 const live = { skip: node ? false : 'no node (run scripts/js-test)', timeout: 20000 };
 const CLIENTS = '/v1/api/socket/websocket/clients';
@@ -133,7 +141,7 @@ test('wallet: signed GET_BALANCE and SUBSCRIBE_TRANSFERS with an ethers Wallet; 
   const push = new Promise((resolve) => client.on('TRANSFER', resolve));
   const to = ethers.Wallet.createRandom().address;
   const transfer = await postJson(node.http('wallet', '/api/wallet/transfers'), node.jwt('ops', ['service']),
-    { from: wallet.address, to, amount: '3', token: usdc.symbol });
+    await signedTransfer(wallet, basicData, to, '3'));
   assert.equal(transfer.status, 200);
   const p = await push;
   assert.equal(p.txHash, transfer.json.txHash);

@@ -51,6 +51,8 @@ public final class Addresses {
   public static final String WEBFLOW_PENDING_SEQUENCE = "switchboard.webflow.pending.seq";
   /** Cluster map: signed wallet message hash → seen, until its deadline (replay cache). */
   public static final String WALLET_REPLAY_MAP = "wallet.replay";
+  /** Cluster map: the one entry "holder" → the node id running the cluster's dev ledger. */
+  public static final String WALLET_LEDGER_HOLDER_MAP = "wallet.ledger.holder";
   /** Cluster map: fingerprint deviceId → device entry with the node its reader is attached to. */
   public static final String FINGERPRINT_DEVICES_MAP = "switchboard.sessions.fingerprint.devices";
   /** Cluster map: fingerprint scanId → scan entry with the node running it. */

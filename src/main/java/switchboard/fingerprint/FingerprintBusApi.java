@@ -31,22 +31,41 @@ public final class FingerprintBusApi {
   private final Vertx vertx;
   private final Audience audience;
   private final WsEndpoint endpoint;
+  private final String nodeId;
   private MessageConsumer<JsonObject> events;
+  private MessageConsumer<JsonObject> ownerDelivery;
 
-  FingerprintBusApi(Vertx vertx, Audience audience, WsEndpoint endpoint) {
+  FingerprintBusApi(Vertx vertx, String nodeId, Audience audience, WsEndpoint endpoint) {
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.audience = Objects.requireNonNull(audience, "audience");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
   }
 
-  /** Registers the consumer; completes once the cluster knows it. */
+  /** Registers the consumers; completes once the cluster knows them. */
   Future<Void> start() {
     events = vertx.eventBus().consumer(Addresses.FINGERPRINT_DEVICE_EVENTS, this::onEvent);
-    return events.completion();
+    ownerDelivery = vertx.eventBus().consumer(Addresses.nodeDelivery(FingerprintVerticle.SERVICE, nodeId),
+        this::onOwnerDelivery);
+    return Future.all(events.completion(), ownerDelivery.completion()).mapEmpty();
   }
 
   Future<Void> stop() {
-    return events == null ? Future.succeededFuture() : events.unregister();
+    return events == null ? Future.succeededFuture()
+        : Future.all(events.unregister(), ownerDelivery.unregister()).mapEmpty();
+  }
+
+  /** A frame for one connection of this node only (a finished scan with its template), answered once written. */
+  private void onOwnerDelivery(Message<JsonObject> msg) {
+    WsConnection owner = endpoint.connection(msg.headers().get(OWNER_HEADER));
+    if (owner == null) {
+      msg.fail(FingerprintProtocol.ErrorCode.SCAN_NOT_FOUND.code(), "the connection that started the scan is gone");
+      return;
+    }
+    JsonObject frame = msg.body();
+    FingerprintHandler.session(owner).activeScans.remove(frame.getString("scanId"));
+    owner.send(frame.encode());
+    msg.reply(null);
   }
 
   private void onEvent(Message<JsonObject> msg) {

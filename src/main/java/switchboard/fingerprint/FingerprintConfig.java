@@ -5,6 +5,7 @@ import switchboard.config.HttpEndpointConfig;
 import switchboard.fingerprint.hardware.HardwareConfig;
 import switchboard.fingerprint.impl.ApiKeys;
 import switchboard.fingerprint.impl.Permission;
+import switchboard.platform.Profile;
 import switchboard.platform.ServiceConfig;
 import switchboard.ws.WsLimits;
 
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The {@code fingerprint} section, read and checked in one place (defaults included).
@@ -28,7 +31,7 @@ import java.util.Set;
  * @param maxBodyBytes      REST request body limit
  * @param scan              scan defaults and limits
  * @param hardware          the hardware verticle
- * @param devSecrets        config keys holding the built-in dev key
+ * @param devSecrets        config keys holding this installation's generated dev key
  */
 public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimits ws, Duration heartbeatInterval,
                                 ApiKeys apiKeys, String version, Duration commandTimeout, long maxBodyBytes,
@@ -36,9 +39,6 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
     implements ServiceConfig {
 
   public static final int DEFAULT_PORT = 8080;
-
-  /** Published in this repository (conf/default.json): fine for a demo, refused by the prod profile. */
-  public static final String DEV_API_KEY = "ak_test_switchboard_dev_key_0001";
 
   /** The service's WebSocket limits before config: small frames, a 10 s auth window, a 60 s heartbeat window. */
   public static final WsLimits DEFAULT_WS = WsLimits.DEFAULTS
@@ -56,12 +56,19 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
    * @param defaultQualityThreshold options.qualityThreshold when absent (50, as the contract says)
    * @param enrollScans             scansRequired of {@code mode:"enroll"} without an explicit count
    * @param maxScansRequired        largest accepted options.scansRequired
+   * @param deviceScansRequired     per device id: scansRequired of a scan:start that names neither a count nor
+   *                                a mode (an enrollment station whose clients send only a deviceId); others 1
    * @param retention               how long a finished scan stays readable (GET /api/scans/{id})
    * @param maxRetained             finished scans kept per node at most
    */
   public record ScanConfig(Duration defaultTimeout, Duration minTimeout, Duration maxTimeout,
                            int defaultQualityThreshold, int enrollScans, int maxScansRequired,
-                           Duration retention, int maxRetained) {
+                           Map<String, Integer> deviceScansRequired, Duration retention, int maxRetained) {
+
+    /** scansRequired of a scan on this device when the client asked for nothing in particular. */
+    public int defaultScansRequired(String deviceId) {
+      return deviceScansRequired.getOrDefault(deviceId, 1);
+    }
 
     static ScanConfig read(ConfigReader r) {
       Duration min = r.millis("minTimeoutMs", 100, 1, 3_600_000);
@@ -74,19 +81,39 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
         throw r.invalid("defaultTimeoutMs", "must lie between minTimeoutMs and maxTimeoutMs");
       }
       int maxScans = r.integer("maxScansRequired", 10, 1, 100);
+      ConfigReader perDevice = r.section("deviceScansRequired");
+      Map<String, Integer> deviceScans = new TreeMap<>();
+      for (String deviceId : perDevice.names()) {
+        deviceScans.put(deviceId, perDevice.integer(deviceId, 1, 1, maxScans));
+      }
       return new ScanConfig(def, min, max,
           r.integer("defaultQualityThreshold", 50, 0, 100),
           r.integer("enrollScans", 3, 1, maxScans),
           maxScans,
+          Map.copyOf(deviceScans),
           r.millis("retentionMs", 600_000, 1000, 86_400_000),
           r.integer("maxRetained", 1000, 1, 1_000_000));
     }
   }
 
+  /** The section as the dev profile reads it, without a generated dev key (tests, tools). */
   public static FingerprintConfig read(ConfigReader r) {
+    return read(r, Profile.DEV, null);
+  }
+
+  /**
+   * @param profile   prod refuses {@code ak_test_} keys: in {@code extraApiKeys} at start, and at authentication
+   *                  (a configured hash cannot tell what kind of key it came from)
+   * @param devApiKey this installation's generated dev key, accepted with every permission; null: none
+   */
+  public static FingerprintConfig read(ConfigReader r, Profile profile, String devApiKey) {
     List<ApiKeys.Entry> keys = new ArrayList<>();
     List<String> devSecrets = new ArrayList<>();
-    String devHash = ApiKeys.hashHex(DEV_API_KEY);
+    String devHash = devApiKey == null ? null : ApiKeys.hashHex(devApiKey);
+    if (devApiKey != null) {
+      keys.add(ApiKeys.fromHash(ApiKeys.sha256(devApiKey), EnumSet.allOf(Permission.class), false));
+      devSecrets.add(r.key("devApiKey"));
+    }
     List<ConfigReader> configured = r.sections("apiKeys");
     for (int i = 0; i < configured.size(); i++) {
       ConfigReader k = configured.get(i);
@@ -100,13 +127,13 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
       keys.add(ApiKeys.fromHash(HexFormat.of().parseHex(hash), permissions(k, k.strings("permissions", List.of())),
           k.bool("revoked", false)));
     }
-    keys.addAll(extraKeys(r, r.string("extraApiKeys", "")));
+    keys.addAll(extraKeys(r, r.string("extraApiKeys", ""), profile, devHash, devSecrets));
     return new FingerprintConfig(
         r.bool("enabled", true),
         HttpEndpointConfig.read(r, DEFAULT_PORT),
         WsLimits.read(r.section("ws"), DEFAULT_WS),
         r.millis("heartbeatIntervalMs", 30_000, 0, 3_600_000),
-        new ApiKeys(keys),
+        new ApiKeys(keys, profile.isDev()),
         r.string("version", "1.0.0"),
         r.millis("commandTimeoutMs", 5000, 100, 120_000),
         r.integer("maxBodyBytes", 16 * 1024, 256, 1024 * 1024),
@@ -116,7 +143,8 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
   }
 
   /** {@code key=perm1|perm2,key2=perm1} (SWITCHBOARD_FINGERPRINT_API_KEYS); the keys are hashed at once. */
-  private static List<ApiKeys.Entry> extraKeys(ConfigReader r, String list) {
+  private static List<ApiKeys.Entry> extraKeys(ConfigReader r, String list, Profile profile, String devHash,
+                                               List<String> devSecrets) {
     List<ApiKeys.Entry> out = new ArrayList<>();
     if (list.isBlank()) {
       return out;
@@ -129,6 +157,12 @@ public record FingerprintConfig(boolean enabled, HttpEndpointConfig http, WsLimi
       // The key itself must never reach a log or an error message: name the position only.
       if (!ApiKeys.FORMAT.matcher(key).matches()) {
         throw r.invalid("extraApiKeys", "entry " + (i + 1) + " is not an ak_live_/ak_test_ key followed by 16+ characters");
+      }
+      if (!profile.isDev() && key.startsWith(ApiKeys.TEST_PREFIX)) {
+        throw r.invalid("extraApiKeys", "entry " + (i + 1) + " is an ak_test_ key, which --profile prod refuses");
+      }
+      if (ApiKeys.hashHex(key).equals(devHash)) {
+        devSecrets.add(r.key("extraApiKeys") + " entry " + (i + 1));
       }
       List<String> perms = eq < 0 ? List.of() : List.of(item.substring(eq + 1).split("\\|"));
       out.add(ApiKeys.fromHash(ApiKeys.sha256(key), permissions(r, perms), false));

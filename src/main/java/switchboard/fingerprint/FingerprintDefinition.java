@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
 import switchboard.fingerprint.hardware.HardwareVerticle;
 import switchboard.fingerprint.hardware.Usb4JavaBus;
 import switchboard.platform.Platform;
@@ -12,6 +13,7 @@ import switchboard.platform.RunningService;
 import switchboard.platform.ServiceDefinition;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Fingerprint service: the hardware verticle on a worker thread (when enabled on this
@@ -26,7 +28,13 @@ public final class FingerprintDefinition implements ServiceDefinition<Fingerprin
 
   @Override
   public FingerprintConfig parse(ConfigReader section, Profile profile) {
-    return FingerprintConfig.read(section);
+    return FingerprintConfig.read(section, profile, null);
+  }
+
+  /** In dev, this installation's generated key is accepted too, with every permission, so a demo works at once. */
+  @Override
+  public FingerprintConfig parse(ConfigReader section, Profile profile, Supplier<DevSecrets> devSecrets) {
+    return FingerprintConfig.read(section, profile, profile.isDev() ? devSecrets.get().fingerprintApiKey() : null);
   }
 
   /** The hardware verticle blocks on USB calls: it gets a worker thread, never an event loop. */

@@ -237,25 +237,25 @@ final class FingerprintHandler implements WsHandler {
   private void startScan(WsConnection c, FingerprintSession session, JsonObject message) {
     String deviceId = id(message, "deviceId");
     if (deviceId == null) {
-      scanRequestError(c, null, null, new CommandException(ErrorCode.INVALID_MESSAGE, "deviceId must be a non-empty string"));
+      scanRequestError(c, null, new CommandException(ErrorCode.INVALID_MESSAGE, "deviceId must be a non-empty string"));
       return;
     }
     if (!session.can(Permission.FINGERPRINT_SCAN)) {
-      scanRequestError(c, deviceId, null, new CommandException(ErrorCode.PERMISSION_DENIED,
+      scanRequestError(c, null, new CommandException(ErrorCode.PERMISSION_DENIED,
           "Permission denied: fingerprint:scan required"));
       return;
     }
     ScanOptions options;
     try {
-      options = ScanOptions.parse(message.getValue("options"), config.scan());
+      options = ScanOptions.parse(message.getValue("options"), deviceId, config.scan());
     } catch (CommandException e) {
-      scanRequestError(c, deviceId, null, e);
+      scanRequestError(c, null, e);
       return;
     }
     DeviceCommands.Caller caller = session.caller(c.id());
     commands.startScan(deviceId, options, caller).onComplete(ar -> {
       if (ar.failed()) {
-        scanRequestError(c, deviceId, null, ar.cause());
+        scanRequestError(c, null, ar.cause());
         return;
       }
       String scanId = ar.result().getString("scanId");
@@ -271,17 +271,17 @@ final class FingerprintHandler implements WsHandler {
   private void stopScan(WsConnection c, FingerprintSession session, JsonObject message) {
     String scanId = id(message, "scanId");
     if (scanId == null) {
-      scanRequestError(c, null, null, new CommandException(ErrorCode.INVALID_MESSAGE, "scanId must be a non-empty string"));
+      scanRequestError(c, null, new CommandException(ErrorCode.INVALID_MESSAGE, "scanId must be a non-empty string"));
       return;
     }
     if (!session.can(Permission.FINGERPRINT_SCAN)) {
-      scanRequestError(c, null, scanId, new CommandException(ErrorCode.PERMISSION_DENIED,
+      scanRequestError(c, scanId, new CommandException(ErrorCode.PERMISSION_DENIED,
           "Permission denied: fingerprint:scan required"));
       return;
     }
     commands.stopScan(scanId, session.caller(c.id())).onComplete(ar -> {
       if (ar.failed()) {
-        scanRequestError(c, null, scanId, ar.cause());
+        scanRequestError(c, scanId, ar.cause());
         return;
       }
       session.activeScans.remove(scanId);
@@ -289,11 +289,11 @@ final class FingerprintHandler implements WsHandler {
     });
   }
 
-  private void scanRequestError(WsConnection c, String deviceId, String scanId, Throwable cause) {
+  private void scanRequestError(WsConnection c, String scanId, Throwable cause) {
     ErrorCode code = codeOf(cause);
     metrics.error(Integer.toString(code.code()));
     String message = cause instanceof CommandException e ? e.getMessage() : code.message();
-    c.send(FingerprintProtocol.scanRequestError(deviceId, scanId, code, message).encode());
+    c.send(FingerprintProtocol.scanRequestError(scanId, code, message).encode());
   }
 
   private static ErrorCode codeOf(Throwable cause) {

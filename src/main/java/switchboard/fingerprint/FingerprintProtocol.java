@@ -125,21 +125,16 @@ public final class FingerprintProtocol {
   }
 
   /**
-   * A scan:error answering a scan:start or scan:stop. It carries the contract's response fields
-   * ({@code message, code, timestamp}) and, so that the reference client's code works on it, those of the
-   * scan:error event too ({@code error, retryable}, and {@code deviceId}/{@code scanId} when known).
+   * A scan:error refusing a scan:start or scan:stop: exactly the contract's response fields
+   * ({@code message, code, timestamp}; a refused stop also names its scanId). Never {@code retryable}:
+   * clients that retry on it would restart a refused scan at once, in a loop, until rate-limited.
    */
-  public static JsonObject scanRequestError(String deviceId, String scanId, ErrorCode code, String message) {
+  public static JsonObject scanRequestError(String scanId, ErrorCode code, String message) {
     JsonObject frame = of("scan:error");
     if (scanId != null) {
       frame.put("scanId", scanId);
     }
-    if (deviceId != null) {
-      frame.put("deviceId", deviceId);
-    }
-    return frame.put("message", message).put("error", message).put("code", code.code())
-        .put("retryable", code == ErrorCode.DEVICE_BUSY || code == ErrorCode.LOW_QUALITY)
-        .put("timestamp", now());
+    return frame.put("message", message).put("code", code.code()).put("timestamp", now());
   }
 
   /** The scan:error event of a running scan. */

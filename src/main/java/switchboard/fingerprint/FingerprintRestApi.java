@@ -143,7 +143,7 @@ final class FingerprintRestApi {
     }
     ScanOptions options;
     try {
-      options = ScanOptions.parse(body.getValue("options"), config.scan());
+      options = ScanOptions.parse(body.getValue("options"), deviceId, config.scan());
     } catch (CommandException e) {
       fail(ctx, e);
       return;

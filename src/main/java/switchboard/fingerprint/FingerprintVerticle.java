@@ -53,7 +53,7 @@ public final class FingerprintVerticle extends VerticleBase {
         this::uptimeSeconds);
     endpoint = new WsEndpoint(vertx, FingerprintProtocol.WS_PATHS, config.ws(), FingerprintProtocol.CLOSE_CODES,
         config.http().allowedOrigins(), handler, metrics);
-    events = new FingerprintBusApi(vertx, audience, endpoint);
+    events = new FingerprintBusApi(vertx, platform.nodeId(), audience, endpoint);
     Router router = ServiceHttpServer.router(vertx, config.maxBodyBytes());
     new FingerprintRestApi(config, platform.jwt(), commands, this::uptimeSeconds).mount(router);
     if (!config.heartbeatInterval().isZero()) {

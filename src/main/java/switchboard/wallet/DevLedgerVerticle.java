@@ -7,13 +7,16 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.bus.Addresses;
+import switchboard.bus.ClusterView;
 import switchboard.wallet.impl.Hex;
 import switchboard.wallet.impl.LedgerStore;
 import switchboard.wallet.impl.Uint256;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
@@ -24,23 +27,28 @@ import java.util.stream.Collectors;
  * The embedded dev ledger: balances per (address, token) in an MVStore file that survives restarts,
  * seeded from config grants, served over the event bus. Deploy it as a worker verticle: every handler
  * touches the file, and a worker instance runs one handler at a time, which also makes each transfer
- * atomic with respect to the others. Run exactly one per cluster (the balances live in its file).
+ * atomic with respect to the others. At most one runs per cluster (the balances live in its file, and two
+ * ledgers would each spend the same funds): it claims {@link Addresses#WALLET_LEDGER_HOLDER_MAP} before
+ * serving, and a second one refuses to start, naming the node that holds the claim. A claim whose node has
+ * left the cluster is taken over.
  */
 public final class DevLedgerVerticle extends VerticleBase {
 
-  /**
-   * Internal request address of the dev ledger's transfers ({@code {from, to, amount, domainSeparator}},
-   * reply: the transfer; failure 400 bad request, 409 insufficient funds). The REST API of any node sends here.
-   */
+  /** The key of the claim in {@link Addresses#WALLET_LEDGER_HOLDER_MAP}. */
+  static final String HOLDER_KEY = "holder";
 
   private static final Logger LOG = LoggerFactory.getLogger(DevLedgerVerticle.class);
 
   private final LedgerConfig config;
   private final Set<String> tokens;
+  private final ClusterView cluster;
+  private AsyncMap<String, String> holder;
+  private boolean claimed;
   private LedgerStore store;
 
-  public DevLedgerVerticle(LedgerConfig config, List<TokenInfo> tokens) {
+  public DevLedgerVerticle(LedgerConfig config, List<TokenInfo> tokens, ClusterView cluster) {
     this.config = Objects.requireNonNull(config, "config");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.tokens = tokens.stream().map(TokenInfo::domainSeparator).collect(Collectors.toUnmodifiableSet());
   }
 
@@ -49,12 +57,42 @@ public final class DevLedgerVerticle extends VerticleBase {
     if (!context.isWorkerContext()) {
       throw new IllegalStateException("DevLedgerVerticle must be deployed as a worker verticle (it does file I/O)");
     }
-    store = LedgerStore.open(config.dataDir());
-    EventBus bus = vertx.eventBus();
-    store.applyGrants(config.grants()).forEach(c -> publishBalance(c.address(), c.domainSeparator(), c.balance()));
-    MessageConsumer<JsonObject> balances = bus.consumer(Addresses.WALLET_LEDGER_BALANCES, this::onBalances);
-    MessageConsumer<JsonObject> transfers = bus.consumer(Addresses.WALLET_LEDGER_TRANSFER, this::onTransfer);
-    return Future.all(balances.completion(), transfers.completion());
+    return vertx.sharedData().<String, String>getAsyncMap(Addresses.WALLET_LEDGER_HOLDER_MAP)
+        .compose(map -> {
+          holder = map;
+          return claim();
+        })
+        .compose(v -> {
+          claimed = true;
+          try {
+            store = LedgerStore.open(config.dataDir());
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          EventBus bus = vertx.eventBus();
+          store.applyGrants(config.grants()).forEach(c -> publishBalance(c.address(), c.domainSeparator(), c.balance()));
+          MessageConsumer<JsonObject> balances = bus.consumer(Addresses.WALLET_LEDGER_BALANCES, this::onBalances);
+          MessageConsumer<JsonObject> transfers = bus.consumer(Addresses.WALLET_LEDGER_TRANSFER, this::onTransfer);
+          return Future.all(balances.completion(), transfers.completion());
+        });
+  }
+
+  /** Claims the cluster's one ledger slot, taking it over from a node that is no longer a member. */
+  private Future<Void> claim() {
+    String self = cluster.nodeId();
+    return holder.putIfAbsent(HOLDER_KEY, self).compose(current -> {
+      if (current == null || current.equals(self)) {
+        return Future.succeededFuture();
+      }
+      if (cluster.members().contains(current)) {
+        return Future.failedFuture(new IllegalStateException("a dev ledger already runs in this cluster, on node "
+            + current + "; at most one may run (wallet.ledger.enabled=false on this node)"));
+      }
+      LOG.info("taking over the dev ledger claim of node {}, which has left the cluster", current);
+      return holder.replaceIfPresent(HOLDER_KEY, current, self).compose(replaced -> replaced
+          ? Future.succeededFuture()
+          : claim());
+    });
   }
 
   @Override
@@ -62,7 +100,7 @@ public final class DevLedgerVerticle extends VerticleBase {
     if (store != null) {
       store.close();
     }
-    return Future.succeededFuture();
+    return claimed ? holder.removeIfPresent(HOLDER_KEY, cluster.nodeId()).mapEmpty() : Future.succeededFuture();
   }
 
   private void onBalances(Message<JsonObject> msg) {

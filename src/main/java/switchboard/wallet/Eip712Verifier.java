@@ -60,8 +60,12 @@ public final class Eip712Verifier {
   /** The digest the server signs off on, recomputed from the envelope's own fields. */
   public byte[] digest(SignedMessage m) {
     byte[] payloadHash = Keccak.hash(m.payloadJson().getBytes(StandardCharsets.UTF_8));
-    byte[] structHash = Keccak.hash(TYPE_HASH, Keccak.hash(m.type()), Uint256.addressWord(m.callerAddress()),
-        Uint256.word(m.deadline()), payloadHash);
+    return typedDataHash(Keccak.hash(TYPE_HASH, Keccak.hash(m.type()), Uint256.addressWord(m.callerAddress()),
+        Uint256.word(m.deadline()), payloadHash));
+  }
+
+  /** keccak256(0x19 0x01 ‖ the gateway's domain separator ‖ structHash): what a wallet signs. */
+  public byte[] typedDataHash(byte[] structHash) {
     return Keccak.hash(PREFIX, domainSeparator, structHash);
   }
 
@@ -72,19 +76,30 @@ public final class Eip712Verifier {
       return Result.refuse(ErrorCode.INVALID_SIGNATURE,
           "signature.hash does not match the message (payload, type, callerAddress, deadline or domain differ)", digest);
     }
-    if (m.s().compareTo(Secp256k1.HALF_N) > 0) {
+    return verify(digest, m.callerAddress(), "callerAddress", m.deadline(), m.v(), m.r(), m.s());
+  }
+
+  /**
+   * Verifies a signature {@code (v, r, s)} over {@code digest}: low-s, made by {@code claimedSigner}, then
+   * {@code deadline} against the clock.
+   *
+   * @param v          27 or 28
+   * @param signerName how the claimed signer is called in the refusal ("callerAddress", "from")
+   */
+  public Result verify(byte[] digest, byte[] claimedSigner, String signerName, BigInteger deadline, int v,
+                       BigInteger r, BigInteger s) {
+    if (s.compareTo(Secp256k1.HALF_N) > 0) {
       return Result.refuse(ErrorCode.INVALID_SIGNATURE, "s is above n/2 (EIP-2): use the low-s form", digest);
     }
-    byte[] signer = Secp256k1.recoverAddress(digest, m.v() - 27, m.r(), m.s());
-    if (signer == null || !Arrays.equals(signer, m.callerAddress())) {
-      return Result.refuse(ErrorCode.INVALID_SIGNATURE, "the signature was not made by callerAddress", digest);
+    byte[] signer = Secp256k1.recoverAddress(digest, v - 27, r, s);
+    if (signer == null || !Arrays.equals(signer, claimedSigner)) {
+      return Result.refuse(ErrorCode.INVALID_SIGNATURE, "the signature was not made by " + signerName, digest);
     }
-    long now = clock.instant().getEpochSecond();
-    BigInteger nowBig = BigInteger.valueOf(now);
-    if (m.deadline().compareTo(nowBig) <= 0) {
+    BigInteger now = BigInteger.valueOf(clock.instant().getEpochSecond());
+    if (deadline.compareTo(now) <= 0) {
       return Result.refuse(ErrorCode.EXPIRED_DEADLINE, "deadline has passed", digest);
     }
-    if (m.deadline().compareTo(nowBig.add(BigInteger.valueOf(horizonSeconds))) > 0) {
+    if (deadline.compareTo(now.add(BigInteger.valueOf(horizonSeconds))) > 0) {
       return Result.refuse(ErrorCode.DEADLINE_TOO_FAR,
           "deadline is more than " + horizonSeconds + " s ahead", digest);
     }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The embedded dev ledger ({@code wallet.ledger}).
  *
- * @param enabled whether this node runs the dev ledger (run exactly one per cluster)
+ * @param enabled whether this node runs the dev ledger (off by default; refused in prod; at most one per
+ *                cluster)
  * @param dataDir directory of the MVStore file that keeps balances across restarts
  * @param grants  start-up credits from {@code grants} and {@code fund} (env SWITCHBOARD_WALLET_FUND)
  */
@@ -52,7 +53,7 @@ public record LedgerConfig(boolean enabled, Path dataDir, List<Grant> grants) {
         grants.add(new Grant("fund", address(r, "fund", parts[0].trim()), amount(r, "fund", parts[1].trim()), all));
       }
     }
-    return new LedgerConfig(r.bool("enabled", true), Path.of(r.string("dataDir", "data/wallet-ledger")),
+    return new LedgerConfig(r.bool("enabled", false), Path.of(r.string("dataDir", "data/wallet-ledger")),
         List.copyOf(grants));
   }
 

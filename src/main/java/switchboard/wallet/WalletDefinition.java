@@ -22,7 +22,12 @@ public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
 
   @Override
   public WalletConfig parse(ConfigReader section, Profile profile) {
-    return WalletConfig.read(section);
+    WalletConfig config = WalletConfig.read(section);
+    if (profile == Profile.PROD && config.ledger().enabled()) {
+      throw section.section("ledger").invalid("enabled",
+          "the dev ledger is a development tool; --profile prod refuses it (connect the gateway to a real ledger)");
+    }
+    return config;
   }
 
   @Override
@@ -33,7 +38,7 @@ public final class WalletDefinition implements ServiceDefinition<WalletConfig> {
   /** Deploys with the given clock (tests judge deadlines at a fixed time). */
   public Future<RunningService> deploy(Platform platform, WalletConfig config, Clock clock) {
     Future<String> ledger = config.ledger().enabled()
-        ? platform.vertx().deployVerticle(new DevLedgerVerticle(config.ledger(), config.tokens()),
+        ? platform.vertx().deployVerticle(new DevLedgerVerticle(config.ledger(), config.tokens(), platform.cluster()),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         : Future.succeededFuture();
     WalletVerticle gateway = new WalletVerticle(platform, config, clock);

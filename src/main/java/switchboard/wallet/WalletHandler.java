@@ -82,7 +82,7 @@ final class WalletHandler implements WsHandler {
       m = reader.read(text, json);
     } catch (EnvelopeReader.InvalidEnvelope e) {
       Object id = json.getValue("payload") instanceof JsonObject p ? p.getValue("requestId") : null;
-      error(c, id instanceof String s ? s : null, ErrorCode.INVALID_MESSAGE, e.getMessage());
+      error(c, id instanceof String s ? s : null, e.code(), e.getMessage());
       return;
     }
     String requestId = m.requestId();

@@ -49,9 +49,9 @@ public final class WalletVerticle extends VerticleBase {
     Subscribers subscribers = new Subscribers();
     pushes = new WalletBusApi(vertx, subscribers);
     Router router = ServiceHttpServer.router(vertx, config.maxTransferBodyBytes());
-    new WalletRestApi(vertx, config, platform.jwt(), this::actualPort).mount(router);
     return vertx.sharedData().<String, Boolean>getAsyncMap(Addresses.WALLET_REPLAY_MAP)
         .compose(replay -> {
+          new WalletRestApi(vertx, config, platform.jwt(), this::actualPort, clock, replay).mount(router);
           endpoint = new WsEndpoint(vertx, Set.of(WalletProtocol.WS_PATH), config.ws(), WalletProtocol.CLOSE_CODES,
               config.http().allowedOrigins(), new WalletHandler(vertx, config, clock, metrics, subscribers, replay),
               metrics);

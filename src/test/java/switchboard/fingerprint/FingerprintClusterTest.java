@@ -41,6 +41,10 @@ class FingerprintClusterTest {
       JsonObject complete = next(client, "scan:complete");
       assertThat(complete.getString("scanId")).isEqualTo(scanId);
       assertThat(complete.getString("template")).isNotBlank();
+      // AND the admin on B saw the result without the template, which went only to the scanner's node
+      JsonObject seenByAdmin = next(admin, m -> "scan:complete".equals(m.getString("type")));
+      assertThat(seenByAdmin.getString("scanId")).isEqualTo(scanId);
+      assertThat(seenByAdmin.containsKey("template")).isFalse();
       // AND an admin on B sees A's log stream
       JsonObject log = next(admin, m -> "log:entry".equals(m.getString("type")) && "Scan ended".equals(m.getString("message")));
       assertThat(log.getJsonObject("metadata").getString("node")).isEqualTo(cluster.platform(0).nodeId());

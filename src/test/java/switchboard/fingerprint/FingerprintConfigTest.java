@@ -8,8 +8,10 @@ import switchboard.app.EnvOverrides;
 import switchboard.app.ServiceCatalog;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
 import switchboard.fingerprint.impl.ApiKeys;
 import switchboard.fingerprint.impl.Permission;
+import switchboard.platform.Profile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,10 @@ class FingerprintConfigTest {
 
   private static FingerprintConfig read(JsonObject section) {
     return FingerprintConfig.read(new ConfigReader(section));
+  }
+
+  private static ConfigReader section(JsonObject fingerprint) {
+    return new ConfigReader(new JsonObject().put("fingerprint", fingerprint)).section("fingerprint");
   }
 
   /** Verifies that an empty section gets the contract's port, timeouts and heartbeat. */
@@ -87,17 +93,38 @@ class FingerprintConfigTest {
         .hasMessageContaining("failure");
   }
 
-  /** Verifies that conf/default.json carries the dev key, that it works, and that the prod profile refuses it. */
+  /** Verifies that dev accepts this installation's generated key (reported as a dev secret) and prod no ak_test_ key. */
   @Test
   void devKeyIsRefusedInProd() throws Exception {
+    String devKey = "ak_test_" + "0123456789abcdef".repeat(2);
+    DevSecrets secrets = new DevSecrets("jwt-secret-not-used-here", "turn-secret-not-used-here", devKey);
     JsonObject root = new JsonObject(Files.readString(Path.of("conf/default.json")));
-    FingerprintConfig dev = read(root.getJsonObject("fingerprint"));
-    assertThat(dev.devSecretsInUse()).containsExactly("apiKeys[0]");
-    assertThat(dev.apiKeys().authenticate(FingerprintConfig.DEV_API_KEY)).isPresent();
-    JsonObject prod = root.copy().put("profile", "prod").put("jwt", new JsonObject()
+    FingerprintDefinition definition = new FingerprintDefinition();
+    FingerprintConfig dev = definition.parse(section(root.getJsonObject("fingerprint")),
+        Profile.DEV, () -> secrets);
+    assertThat(dev.devSecretsInUse()).containsExactly("fingerprint.devApiKey");
+    assertThat(dev.apiKeys().authenticate(devKey).orElseThrow().permissions()).containsExactlyInAnyOrder(Permission.values());
+
+    JsonObject devKeyEverywhere = new JsonObject()
+        .put("apiKeys", new JsonArray().add(new JsonObject().put("hash", ApiKeys.hashHex(devKey))))
+        .put("extraApiKeys", devKey + "=device:read");
+    assertThat(definition.parse(section(devKeyEverywhere), Profile.DEV, () -> secrets)
+        .devSecretsInUse()).containsExactly("fingerprint.devApiKey", "fingerprint.apiKeys[0]", "fingerprint.extraApiKeys entry 1");
+
+    JsonObject devKeyHash = devKeyEverywhere.copy();
+    devKeyHash.remove("extraApiKeys");
+    FingerprintConfig prod = definition.parse(section(devKeyHash), Profile.PROD, () -> {
+          throw new AssertionError("prod must not read the dev secrets");
+        });
+    assertThat(prod.devSecretsInUse()).isEmpty();
+    assertThat(prod.apiKeys().authenticate(devKey)).isEmpty();
+
+    JsonObject prodRoot = root.copy().put("profile", "prod").put("jwt", new JsonObject()
         .put("hs256Secret", "a-real-production-secret-of-enough-length-0123456789"));
-    assertThatThrownBy(() -> AppConfig.read(prod, ServiceCatalog.all()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("fingerprint.apiKeys[0]");
+    prodRoot.getJsonObject("fingerprint").put("extraApiKeys", "ak_test_fromenv0000000000001=device:read");
+    assertThatThrownBy(() -> AppConfig.read(prodRoot, ServiceCatalog.all()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("fingerprint.extraApiKeys")
+        .hasMessageContaining("ak_test_").hasMessageNotContaining("fromenv");
   }
 
   /** Verifies that scripts/fingerprint-key-hash prints the hash the service compares with, and refuses non-keys. */

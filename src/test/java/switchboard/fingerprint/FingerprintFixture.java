@@ -57,6 +57,7 @@ final class FingerprintFixture {
             .add(key(OTHER_SCAN_KEY, "device:read", "fingerprint:scan"))
             .add(key(NO_PERMS_KEY))
             .add(key(REVOKED_KEY, "device:read", "fingerprint:scan").put("revoked", true)))
+        .put("scan", new JsonObject().put("deviceScansRequired", new JsonObject().put("dev-enroll", 2)))
         .put("hardware", new JsonObject()
             .put("usb", new JsonObject().put("enabled", false))
             .put("simulated", new JsonObject().put("seed", 7).put("devices", new JsonArray()

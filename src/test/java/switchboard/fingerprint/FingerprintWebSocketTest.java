@@ -139,7 +139,10 @@ class FingerprintWebSocketTest {
         .put("deviceId", "dev-ok").put("message", "Unsubscribed from device events"));
   }
 
-  /** Verifies that a full scan runs started, busy, detected, complete (base64 template), idle, seen by subscribers only. */
+  /**
+   * Verifies that a full scan runs started, busy, detected, complete, idle, seen by subscribers only, and that
+   * the template goes to the scanner alone.
+   */
   @Test
   void fullScanEndToEnd() {
     // GIVEN a watcher subscribed to dev-ok and a scanner that is not subscribed
@@ -169,7 +172,10 @@ class FingerprintWebSocketTest {
     JsonObject busy = next(watcher, "device:status");
     assertThat(busy.getString("status")).isEqualTo("busy");
     assertThat(busy.getString("previousStatus")).isEqualTo("idle");
-    assertThat(next(watcher, "scan:complete").getString("scanId")).isEqualTo(scanId);
+    JsonObject watched = next(watcher, "scan:complete");
+    assertThat(watched.getString("scanId")).isEqualTo(scanId);
+    assertThat(watched.fieldNames()).containsExactlyInAnyOrder("type", "scanId", "deviceId", "quality", "scanTime",
+        "timestamp");
     JsonObject idle = next(watcher, "device:status");
     assertThat(idle.getString("status")).isEqualTo("idle");
     assertThat(idle.getString("previousStatus")).isEqualTo("busy");
@@ -197,6 +203,11 @@ class FingerprintWebSocketTest {
     String second = scanStart(c, "dev-enroll", new JsonObject().put("mode", "enroll")).getString("scanId");
     assertThat(next(c, m -> "scan:progress".equals(m.getString("type")) && second.equals(m.getString("scanId")))
         .getInteger("scansRequired")).isEqualTo(3);
+    next(c, m -> "scan:complete".equals(m.getString("type")) && second.equals(m.getString("scanId")));
+    // AND a scan:start with only a deviceId uses the device's configured count
+    String third = scanStart(c, "dev-enroll", null).getString("scanId");
+    assertThat(next(c, m -> "scan:progress".equals(m.getString("type")) && third.equals(m.getString("scanId")))
+        .getInteger("scansRequired")).isEqualTo(2);
   }
 
   /** Verifies that a second scan on a device that is scanning is refused with 1002. */
@@ -209,8 +220,11 @@ class FingerprintWebSocketTest {
     assertThat(busy.getString("type")).isEqualTo("scan:error");
     assertThat(busy.getInteger("code")).isEqualTo(1002);
     assertThat(busy.getString("message")).isEqualTo("Device is busy");
-    assertThat(busy.getBoolean("retryable")).isTrue();
+    assertThat(busy.fieldNames()).containsExactlyInAnyOrder("type", "message", "code", "timestamp");
     assertIsoTimestamp(busy);
+    JsonObject unknown = scanStart(b, "dev-missing", null);
+    assertThat(unknown.getMap()).containsEntry("type", "scan:error").containsEntry("code", 1001);
+    assertThat(unknown.fieldNames()).containsExactlyInAnyOrder("type", "message", "code", "timestamp");
   }
 
   /** Verifies that a scan with no finger ends with scan:timeout and frees the device. */

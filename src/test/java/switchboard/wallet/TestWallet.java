@@ -66,6 +66,28 @@ final class TestWallet {
     throw new IllegalStateException("no recovery id matches");
   }
 
+  /** The REST transfer type, written out here rather than taken from the server. */
+  private static final byte[] TRANSFER_TYPE_HASH =
+      Keccak.hash("Transfer(address from,address to,uint256 amount,bytes32 domainSeparator,uint256 deadline)");
+
+  /** A POST /api/wallet/transfers body moving this wallet's funds, signed by it, valid for 5 minutes. */
+  JsonObject transfer(String to, String amount, String domainSeparator) {
+    return transfer(address(), to, amount, domainSeparator, System.currentTimeMillis() / 1000 + 300);
+  }
+
+  /** A transfer body claiming {@code from}, signed by this wallet (which need not be {@code from}). */
+  JsonObject transfer(String from, String to, String amount, String domainSeparator, long deadline) {
+    byte[] structHash = Keccak.hash(TRANSFER_TYPE_HASH, Uint256.addressWord(Hex.decode(from, 20)),
+        Uint256.addressWord(Hex.decode(to, 20)), Uint256.word(new BigInteger(amount)), Hex.decode(domainSeparator, 32),
+        Uint256.word(BigInteger.valueOf(deadline)));
+    byte[] digest = Keccak.hash(new byte[] {0x19, 0x01}, domain.separator(), structHash);
+    Object[] sig = sign(digest);
+    return new JsonObject().put("from", from).put("to", to).put("amount", amount)
+        .put("domainSeparator", domainSeparator).put("deadline", deadline)
+        .put("signature", new JsonObject().put("v", sig[2]).put("r", Hex.encode(Uint256.word((BigInteger) sig[0])))
+            .put("s", Hex.encode(Uint256.word((BigInteger) sig[1]))));
+  }
+
   /** The envelope text as ethers' client would send it, signed by this wallet for itself. */
   String envelope(String type, long deadline, String payloadJson) {
     return envelope(type, address(), deadline, payloadJson);

@@ -1,16 +1,23 @@
 package switchboard.wallet;
 
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import switchboard.bus.Addresses;
 import switchboard.testing.TestCluster;
 import switchboard.testing.WsTestClient;
 
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static switchboard.testing.Await.await;
 import static switchboard.wallet.WalletFixture.call;
 import static switchboard.wallet.WalletFixture.deadline;
 import static switchboard.wallet.WalletFixture.payload;
@@ -55,8 +62,7 @@ class WalletClusterTest {
     assertThat(call(b, bob, "GET_BALANCE", requestId(), usdc).getString("type")).isEqualTo("BALANCE_RESULT");
     // WHEN a service transfers 30 USDC from Alice to Bob through node B's REST API
     JsonObject resp = WalletFixture.transfer(cluster.vertx(1), portB, WalletFixture.serviceToken(cluster.vertx(1)),
-        new JsonObject().put("from", alice.address()).put("to", bob.address()).put("amount", "30")
-            .put("domainSeparator", usdc));
+        alice.transfer(bob.address(), "30", usdc));
     assertThat(resp.getInteger("status")).as(resp.encode()).isEqualTo(200);
     // THEN Bob's connection on node A gets the TRANSFER and his new balance
     assertThat(push(b, "TRANSFER").getString("txHash")).isEqualTo(resp.getJsonObject("body").getString("txHash"));
@@ -71,5 +77,39 @@ class WalletClusterTest {
         .isEqualTo("70");
     a2.send(envelope);
     assertThat(reply(a2, id).getJsonObject("payload").getString("errorCode")).isEqualTo("REPLAYED");
+  }
+
+  /**
+   * Verifies that a second dev ledger in the cluster refuses to start, naming the node that runs the first,
+   * and that the claim is released when that node leaves.
+   */
+  @Test
+  void secondLedgerRefusesNamingTheHolder() {
+    // GIVEN the dev ledger running on node A
+    WalletConfig config = WalletFixture.config(dataDir, json -> json);
+    await(cluster.vertx(0).deployVerticle(ledger(config, 0), worker()));
+    // WHEN node B starts one too THEN it fails, naming node A
+    String holder = cluster.platform(0).nodeId();
+    assertThatThrownBy(() -> await(cluster.vertx(1).deployVerticle(ledger(config, 1), worker())))
+        .hasMessageContaining("already runs").hasMessageContaining(holder);
+    // WHEN node A leaves THEN node B's ledger starts, and serves balances
+    Promise<String> left = Promise.promise();
+    cluster.vertx(1).runOnContext(v -> cluster.platform(1).cluster().onNodeLeft(left::tryComplete));
+    cluster.stop(0);
+    assertThat(await(left.future())).isEqualTo(holder);
+    await(cluster.vertx(1).deployVerticle(ledger(config, 1), worker()));
+    JsonObject balances = await(cluster.vertx(1).eventBus().<JsonObject>request(Addresses.WALLET_LEDGER_BALANCES,
+        new JsonObject().put("address", "0x" + "11".repeat(20))
+            .put("domainSeparators", new JsonArray().add(config.tokens().get(0).domainSeparator())))).body();
+    assertThat(balances.getJsonArray("balances").getJsonObject(0).getString("balance")).isEqualTo("0");
+  }
+
+  private DevLedgerVerticle ledger(WalletConfig config, int node) {
+    LedgerConfig own = new LedgerConfig(true, dataDir.resolve("ledger-" + node), config.ledger().grants());
+    return new DevLedgerVerticle(own, config.tokens(), cluster.platform(node).cluster());
+  }
+
+  private static DeploymentOptions worker() {
+    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
   }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.app.EnvOverrides;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.platform.Profile;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -38,8 +39,21 @@ class WalletConfigTest {
     assertThat(c.ws().authTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.deadlineHorizon()).isEqualTo(Duration.ofSeconds(900));
     assertThat(c.tokens()).extracting(TokenInfo::symbol).containsExactly("USDC", "USDT", "ETH");
-    assertThat(c.ledger().enabled()).isTrue();
+    assertThat(c.ledger().enabled()).isFalse();
     assertThat(c.ledger().grants()).isEmpty();
+  }
+
+  /** Verifies that the prod profile refuses the dev ledger and accepts the gateway without it. */
+  @Test
+  void prodRefusesTheDevLedger() {
+    JsonObject on = new JsonObject().put("ledger", new JsonObject().put("enabled", true));
+    assertThatThrownBy(() -> new WalletDefinition().parse(new ConfigReader(new JsonObject().put("wallet", on))
+        .section("wallet"), Profile.PROD))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("wallet.ledger.enabled");
+    assertThat(new WalletDefinition().parse(new ConfigReader(new JsonObject().put("wallet", on)).section("wallet"),
+        Profile.DEV).ledger().enabled()).isTrue();
+    assertThat(new WalletDefinition().parse(new ConfigReader(new JsonObject()).section("wallet"), Profile.PROD)
+        .ledger().enabled()).isFalse();
   }
 
   /**

@@ -29,14 +29,14 @@ final class WalletFixture {
   private WalletFixture() {
   }
 
-  /** A config on 127.0.0.1:0 with USDC and ETH, its dev ledger in {@code dataDir}, changed by {@code edit}. */
+  /** A config on 127.0.0.1:0 with USDC and ETH, its dev ledger on in {@code dataDir}, changed by {@code edit}. */
   static WalletConfig config(Path dataDir, UnaryOperator<JsonObject> edit) {
     JsonObject json = new JsonObject()
         .put("host", "127.0.0.1").put("port", 0).put("chainId", CHAIN_ID)
         .put("tokens", new JsonArray()
             .add(new JsonObject().put("symbol", "USDC").put("decimals", 6))
             .add(new JsonObject().put("symbol", "ETH").put("decimals", 18)))
-        .put("ledger", new JsonObject().put("dataDir", dataDir.toString()));
+        .put("ledger", new JsonObject().put("enabled", true).put("dataDir", dataDir.toString()));
     return WalletConfig.read(new ConfigReader(edit.apply(json)));
   }
 

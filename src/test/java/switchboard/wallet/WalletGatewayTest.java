@@ -45,6 +45,7 @@ class WalletGatewayTest {
   private String eth;
   private final TestWallet alice = new TestWallet(WalletFixture.DOMAIN);
   private final TestWallet bob = new TestWallet(WalletFixture.DOMAIN);
+  private final TestWallet carol = new TestWallet(WalletFixture.DOMAIN);
   private final TestWallet mallory = new TestWallet(WalletFixture.DOMAIN);
 
   @BeforeEach
@@ -116,8 +117,7 @@ class WalletGatewayTest {
       assertThat(call(c, w, "SUBSCRIBE_TRANSFERS", requestId(), usdc).getString("type")).isEqualTo("SUBSCRIBED");
     }
     // WHEN a service moves 250 USDC from Alice to Bob over REST
-    JsonObject resp = WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()
-        .put("from", alice.address()).put("to", bob.address()).put("amount", "250").put("token", "USDC"));
+    JsonObject resp = WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), alice.transfer(bob.address(), "250", usdc));
     // THEN it succeeds with a txHash, and both see the TRANSFER and their new balance
     assertThat(resp.getInteger("status")).as(resp.encode()).isEqualTo(200);
     String txHash = resp.getJsonObject("body").getString("txHash");
@@ -132,15 +132,13 @@ class WalletGatewayTest {
         .put("domainSeparator", usdc).put("balance", "250"));
     // AND after Bob unsubscribes from transfers, the next transfer reaches only his balance subscription
     assertThat(call(b, bob, "UNSUBSCRIBE_TRANSFERS", requestId(), usdc).getString("type")).isEqualTo("UNSUBSCRIBED");
-    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()
-        .put("from", alice.address()).put("to", bob.address()).put("amount", "1").put("domainSeparator", usdc));
+    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), alice.transfer(bob.address(), "1", usdc));
     assertThat(push(b, "BALANCE_UPDATE").getString("balance")).isEqualTo("251");
     // (a GET_BALANCE round trip: any TRANSFER push for that transfer would have been written before its answer)
     call(b, bob, "GET_BALANCE", requestId(), usdc);
     assertThat(b.pending()).noneMatch(t -> t.contains("\"TRANSFER\""));
     // AND an ETH transfer is not pushed to USDC-only subscribers
-    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()
-        .put("from", alice.address()).put("to", bob.address()).put("amount", "1").put("domainSeparator", eth));
+    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), alice.transfer(bob.address(), "1", eth));
     String id = requestId();
     call(a, alice, "GET_BALANCE", id, eth);
     assertThat(a.pending()).noneMatch(t -> t.contains(eth));
@@ -150,25 +148,64 @@ class WalletGatewayTest {
   @Test
   void transferApiRefusesOverdraftAndBadRequests() {
     String token = WalletFixture.serviceToken(vertx);
-    JsonObject body = new JsonObject().put("from", alice.address()).put("to", bob.address())
-        .put("amount", "1001").put("domainSeparator", usdc);
+    JsonObject body = alice.transfer(bob.address(), "1001", usdc);
     // overdraft
     assertThat(WalletFixture.transfer(vertx, port, token, body).getInteger("status")).isEqualTo(409);
-    // bad amounts, unknown token, same party
+    // bad amounts, unknown token, same party, no signature
+    JsonObject unsigned = body.copy();
+    unsigned.remove("signature");
     for (JsonObject bad : List.of(body.copy().put("amount", "-1"), body.copy().put("amount", "1e3"),
         body.copy().put("amount", 5), body.copy().put("amount", "0"),
-        body.copy().put("amount", "1" + "0".repeat(80)), body.copy().put("domainSeparator", "0x" + "ab".repeat(32)),
-        body.copy().put("to", alice.address()), body.copy().put("from", "0x1234"))) {
+        body.copy().put("amount", "1" + "0".repeat(80)), alice.transfer(bob.address(), "1", "0x" + "ab".repeat(32)),
+        alice.transfer(alice.address(), "1", usdc), body.copy().put("from", "0x1234"), body.copy().put("deadline", "soon"),
+        unsigned)) {
       assertThat(WalletFixture.transfer(vertx, port, token, bad).getInteger("status")).as(bad.encode()).isEqualTo(400);
     }
     // auth
-    assertThat(WalletFixture.transfer(vertx, port, null, body).getInteger("status")).isEqualTo(401);
+    JsonObject fresh = alice.transfer(bob.address(), "1", usdc);
+    assertThat(WalletFixture.transfer(vertx, port, null, fresh).getInteger("status")).isEqualTo(401);
     String userToken = switchboard.testing.TestPlatform.minter(vertx).mint("someone", List.of("user"), 60);
-    assertThat(WalletFixture.transfer(vertx, port, userToken, body).getInteger("status")).isEqualTo(403);
+    assertThat(WalletFixture.transfer(vertx, port, userToken, fresh).getInteger("status")).isEqualTo(403);
     // THEN nothing moved
     WsTestClient client = connect(vertx, port);
     assertThat(authenticate(client, alice).getJsonObject("payload").getJsonArray("balances").getJsonObject(0)
         .getString("balance")).isEqualTo("1000");
+  }
+
+  /**
+   * Verifies that a REST transfer moves funds only with an EIP-712 Transfer signed by {@code from}: another
+   * signer, a changed field, a bad v and an expired deadline are refused, and a signed transfer works once.
+   */
+  @Test
+  void transferNeedsTheSignatureOfFrom() {
+    String token = WalletFixture.serviceToken(vertx);
+    long deadline = deadline();
+    // WHEN Bob signs a transfer of Alice's funds to himself THEN 403 INVALID_SIGNATURE
+    JsonObject forged = bob.transfer(alice.address(), bob.address(), "10", usdc, deadline);
+    JsonObject refused = WalletFixture.transfer(vertx, port, token, forged);
+    assertThat(refused.getInteger("status")).isEqualTo(403);
+    assertThat(refused.getJsonObject("body").getString("errorCode")).isEqualTo("INVALID_SIGNATURE");
+    // AND Alice's signature does not carry over to another amount, recipient or v
+    JsonObject signed = alice.transfer(alice.address(), bob.address(), "10", usdc, deadline);
+    JsonObject sig = signed.getJsonObject("signature");
+    for (JsonObject changed : List.of(signed.copy().put("amount", "11"), signed.copy().put("to", carol.address()),
+        signed.copy().put("deadline", deadline + 1), signed.copy().put("signature", sig.copy().put("v", 29)),
+        signed.copy().put("signature", sig.copy().put("v", 55 - sig.getInteger("v"))))) {
+      JsonObject r = WalletFixture.transfer(vertx, port, token, changed);
+      assertThat(r.getInteger("status")).as(changed.encode()).isEqualTo(403);
+      assertThat(r.getJsonObject("body").getString("errorCode")).isEqualTo("INVALID_SIGNATURE");
+    }
+    // AND an expired one is 400 EXPIRED_DEADLINE
+    JsonObject expired = WalletFixture.transfer(vertx, port, token,
+        alice.transfer(alice.address(), bob.address(), "10", usdc, System.currentTimeMillis() / 1000 - 1));
+    assertThat(expired.getJsonObject("body").getString("errorCode")).isEqualTo("EXPIRED_DEADLINE");
+    // WHEN Alice's own signed transfer is sent THEN it moves the funds, once
+    JsonObject done = WalletFixture.transfer(vertx, port, token, signed);
+    assertThat(done.getInteger("status")).as(done.encode()).isEqualTo(200);
+    assertThat(done.getJsonObject("body").getJsonObject("balances").getString("from")).isEqualTo("990");
+    JsonObject replayed = WalletFixture.transfer(vertx, port, token, signed);
+    assertThat(replayed.getInteger("status")).isEqualTo(409);
+    assertThat(replayed.getJsonObject("body").getString("errorCode")).isEqualTo("REPLAYED");
   }
 
   /** Verifies that a message signed by another key than callerAddress is INVALID_SIGNATURE and does not authenticate. */
@@ -273,13 +310,24 @@ class WalletGatewayTest {
         goodJson.copy().put("payload", "{}").encode(),
         goodJson.copy().put("payload", new io.vertx.core.json.JsonArray()).encode(),
         withoutSignature(goodJson),
-        goodJson.copy().put("signature", new JsonObject(goodJson.getJsonObject("signature").encode()).put("v", 29)).encode(),
-        goodJson.copy().put("signature", new JsonObject(goodJson.getJsonObject("signature").encode()).put("r", "0x1")).encode(),
         good.replace("{\"type\":\"GET_BALANCE\"", "{\"payload\":{},\"type\":\"GET_BALANCE\""));
     for (String frame : bad) {
       client.send(frame);
       JsonObject r = await(client.next(m -> "ERROR".equals(m.getString("type"))));
       assertThat(r.getJsonObject("payload").getString("errorCode")).as(frame).isEqualTo("INVALID_MESSAGE");
+    }
+    // AND every malformed signature member, v outside {0, 1, 27, 28} included, is INVALID_SIGNATURE
+    JsonObject sig = goodJson.getJsonObject("signature");
+    List<JsonObject> badSignatures = List.of(sig.copy().put("v", 29), sig.copy().put("v", 2), sig.copy().put("v", -1),
+        sig.copy().put("v", 26), sig.copy().put("v", 255), sig.copy().put("v", 283), sig.copy().put("v", "27"),
+        sig.copy().put("v", 27.5), sig.copy().put("v", new java.math.BigInteger("1" + "0".repeat(40))),
+        sig.copy().put("r", "0x1"), sig.copy().put("s", 5), sig.copy().put("hash", "0xzz"));
+    for (JsonObject badSignature : badSignatures) {
+      String frame = goodJson.copy().put("signature", badSignature).encode();
+      client.send(frame);
+      JsonObject r = await(client.next(m -> "ERROR".equals(m.getString("type"))));
+      assertThat(r.getJsonObject("payload").getString("errorCode")).as(frame).isEqualTo("INVALID_SIGNATURE");
+      assertThat(r.getJsonObject("payload").getString("requestId")).as(frame).isEqualTo(id);
     }
     // a valid signature over a payload whose domainSeparators are not tokens is INVALID_MESSAGE too
     error(call(client, alice, "GET_BALANCE", requestId(), "0x" + "11".repeat(32)), "INVALID_MESSAGE");
@@ -365,8 +413,7 @@ class WalletGatewayTest {
   /** Verifies that balances survive a restart and the fund grant is not credited twice. */
   @Test
   void restartKeepsBalancesAndDoesNotCreditTwice() {
-    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), new JsonObject()
-        .put("from", alice.address()).put("to", bob.address()).put("amount", "400").put("domainSeparator", usdc));
+    WalletFixture.transfer(vertx, port, WalletFixture.serviceToken(vertx), alice.transfer(bob.address(), "400", usdc));
     await(vertx.close());
     vertx = Vertx.vertx();
     platform = TestPlatform.single(vertx);

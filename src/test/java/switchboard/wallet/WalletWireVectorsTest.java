@@ -60,7 +60,7 @@ class WalletWireVectorsTest {
       JsonObject json = new JsonObject().put("host", "127.0.0.1").put("port", 0)
           .put("chainId", domain.getLong("chainId")).put("verifyingContract", domain.getString("verifyingContract", ""))
           .put("tokens", tokens)
-          .put("ledger", new JsonObject().put("dataDir", dataDir.resolve(c.getString("id")).toString()));
+          .put("ledger", new JsonObject().put("enabled", true).put("dataDir", dataDir.resolve(c.getString("id")).toString()));
       WalletConfig config = WalletConfig.read(new ConfigReader(json));
       Clock clock = Clock.fixed(Instant.ofEpochSecond(c.getLong("suggestedNow")), ZoneOffset.UTC);
       int port = await(new WalletDefinition().deploy(TestPlatform.single(vertx), config, clock)).port();

@@ -87,7 +87,7 @@ final class ScanRunner {
     }
     String scanId = "scan-" + UUID.randomUUID().toString().replace("-", "");
     ScanSession s = new ScanSession(scanId, device.id, body.getString("principal"), body.getString("connection"),
-        body.getLong("timeout"), body.getInteger("qualityThreshold"), body.getInteger("scansRequired"));
+        body.getString("node"), body.getLong("timeout"), body.getInteger("qualityThreshold"), body.getInteger("scansRequired"));
     device.active = s;
     scans.put(scanId, s);
     evictFinished();
@@ -181,7 +181,11 @@ final class ScanRunner {
     s.error = error;
     s.endedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     device.active = null;
-    events.publish(frame, device.id, s.owner, exclude);
+    if (status == ScanSession.Status.COMPLETE) {
+      events.publishComplete(frame, device.id, s.owner, s.ownerNode);
+    } else {
+      events.publish(frame, device.id, s.owner, exclude);
+    }
     // A reader failure leaves the device in "error" until its next scan starts.
     registry.setStatus(device, code == ErrorCode.INTERNAL ? "error" : "idle");
     JsonObject meta = new JsonObject().put("scanId", s.scanId).put("deviceId", device.id).put("status", status.wire());
@@ -215,7 +219,7 @@ final class ScanRunner {
     } else if (!mayTouch(s, body)) {
       msg.fail(ErrorCode.PERMISSION_DENIED.code(), ErrorCode.PERMISSION_DENIED.message());
     } else {
-      msg.reply(s.toJson());
+      msg.reply(s.toJson(Objects.equals(s.principal, body.getString("principal"))));
     }
   }
 

@@ -27,6 +27,8 @@ final class ScanSession {
   final String principal;
   /** The connection that started it (gets its events without subscribing), or null for REST. */
   final String owner;
+  /** The node of {@link #owner}, where the template is delivered by request, or null for REST. */
+  final String ownerNode;
   final long timeoutMs;
   final int qualityThreshold;
   final int scansRequired;
@@ -46,12 +48,13 @@ final class ScanSession {
   ReaderDriver.Capture capture;
   long timeoutTimer = -1;
 
-  ScanSession(String scanId, String deviceId, String principal, String owner, long timeoutMs, int qualityThreshold,
-              int scansRequired) {
+  ScanSession(String scanId, String deviceId, String principal, String owner, String ownerNode, long timeoutMs,
+              int qualityThreshold, int scansRequired) {
     this.scanId = scanId;
     this.deviceId = deviceId;
     this.principal = principal;
     this.owner = owner;
+    this.ownerNode = ownerNode;
     this.timeoutMs = timeoutMs;
     this.qualityThreshold = qualityThreshold;
     this.scansRequired = scansRequired;
@@ -75,8 +78,8 @@ final class ScanSession {
     return Base64.getEncoder().encodeToString(bestTemplate);
   }
 
-  /** The scan as REST shows it. */
-  JsonObject toJson() {
+  /** The scan as REST shows it; the template only to the principal that started it. */
+  JsonObject toJson(boolean withTemplate) {
     JsonObject json = new JsonObject()
         .put("scanId", scanId)
         .put("deviceId", deviceId)
@@ -89,7 +92,10 @@ final class ScanSession {
       json.put("endedAt", endedAt.toString());
     }
     if (status == Status.COMPLETE) {
-      json.put("template", template()).put("quality", quality).put("scanTime", scanTimeMs);
+      if (withTemplate) {
+        json.put("template", template());
+      }
+      json.put("quality", quality).put("scanTime", scanTimeMs);
     }
     if (errorCode != null) {
       json.put("error", error).put("code", errorCode.code());

@@ -31,10 +31,19 @@ public final class ApiKeys {
   public record Entry(String id, byte[] hash, Set<Permission> permissions, boolean revoked) {
   }
 
-  private final List<Entry> entries;
+  /** The prefix of keys meant for tests and demos; the prod profile refuses them wherever they come from. */
+  public static final String TEST_PREFIX = "ak_test_";
 
-  public ApiKeys(List<Entry> entries) {
+  private final List<Entry> entries;
+  private final boolean acceptTestKeys;
+
+  /**
+   * @param entries        the accepted keys
+   * @param acceptTestKeys false in prod: an {@code ak_test_} key is refused even when its hash is configured
+   */
+  public ApiKeys(List<Entry> entries, boolean acceptTestKeys) {
     this.entries = List.copyOf(entries);
+    this.acceptTestKeys = acceptTestKeys;
   }
 
   public int size() {
@@ -47,7 +56,8 @@ public final class ApiKeys {
 
   /** The entry of a well-formed, known, unrevoked key. */
   public Optional<Entry> authenticate(String presented) {
-    if (presented == null || !FORMAT.matcher(presented).matches()) {
+    if (presented == null || !FORMAT.matcher(presented).matches()
+        || (!acceptTestKeys && presented.startsWith(TEST_PREFIX))) {
       return Optional.empty();
     }
     byte[] hash = sha256(presented);

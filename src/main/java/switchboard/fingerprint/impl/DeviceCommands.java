@@ -33,12 +33,14 @@ public final class DeviceCommands {
   private final SessionDirectory devices;
   private final SessionDirectory scans;
   private final DeliveryOptions delivery;
+  private final String nodeId;
 
   public DeviceCommands(Vertx vertx, ClusterView cluster, Duration timeout) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.devices = new SessionDirectory(vertx, cluster, Addresses.FINGERPRINT_DEVICES_MAP);
     this.scans = new SessionDirectory(vertx, cluster, Addresses.FINGERPRINT_SCANS_MAP);
     this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    this.nodeId = cluster.nodeId();
   }
 
   /** Who asks: the principal (API key id or admin), whether it is an admin, and its connection (or null). */
@@ -91,10 +93,11 @@ public final class DeviceCommands {
         : request(node, body, ErrorCode.SCAN_NOT_FOUND));
   }
 
-  private static JsonObject command(String name, Caller caller) {
+  /** A caller's connection is named with its node, where a finished scan's template is delivered to it alone. */
+  private JsonObject command(String name, Caller caller) {
     JsonObject body = new JsonObject().put(COMMAND, name).put("principal", caller.principal()).put("admin", caller.admin());
     if (caller.connection() != null) {
-      body.put("connection", caller.connection());
+      body.put("connection", caller.connection()).put("node", nodeId);
     }
     return body;
   }

@@ -10,12 +10,12 @@ import switchboard.fingerprint.FingerprintProtocol.ErrorCode;
  * @param timeoutMs        options.timeout, milliseconds
  * @param qualityThreshold options.qualityThreshold, 0-100
  * @param scansRequired    impressions to capture: 1, or more for enrollment (options.scansRequired, or
- *                         options.mode "enroll" for the configured default)
+ *                         options.mode "enroll" for the configured default; neither: the device's default)
  */
 public record ScanOptions(long timeoutMs, int qualityThreshold, int scansRequired) {
 
   /** Reads {@code options} (absent: all defaults); a bad value is a {@link CommandException} 4000. */
-  public static ScanOptions parse(Object raw, FingerprintConfig.ScanConfig limits) {
+  public static ScanOptions parse(Object raw, String deviceId, FingerprintConfig.ScanConfig limits) {
     if (raw != null && !(raw instanceof JsonObject)) {
       throw invalid("options must be an object");
     }
@@ -25,7 +25,9 @@ public record ScanOptions(long timeoutMs, int qualityThreshold, int scansRequire
     int threshold = (int) integral(options, "qualityThreshold", limits.defaultQualityThreshold(), 0, 100);
     Object mode = options.getValue("mode");
     int defaultScans;
-    if (mode == null || "verify".equals(mode) || "identify".equals(mode)) {
+    if (mode == null) {
+      defaultScans = limits.defaultScansRequired(deviceId);
+    } else if ("verify".equals(mode) || "identify".equals(mode)) {
       defaultScans = 1;
     } else if ("enroll".equals(mode)) {
       defaultScans = limits.enrollScans();

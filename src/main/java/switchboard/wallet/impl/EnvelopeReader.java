@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.json.JsonObject;
 import switchboard.wallet.SignedMessage;
+import switchboard.wallet.WalletProtocol.ErrorCode;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,10 +21,25 @@ import java.math.BigInteger;
  */
 public final class EnvelopeReader {
 
-  /** Thrown for an envelope that is not well formed; the message is for the client. */
+  /**
+   * Thrown for an envelope that is not well formed; the message is for the client. A malformed member of
+   * {@code signature} (hash, v, r, s) is a bad signature ({@link ErrorCode#INVALID_SIGNATURE}), whatever else
+   * is an invalid message.
+   */
   public static final class InvalidEnvelope extends Exception {
+    private final ErrorCode code;
+
     public InvalidEnvelope(String message) {
+      this(ErrorCode.INVALID_MESSAGE, message);
+    }
+
+    public InvalidEnvelope(ErrorCode code, String message) {
       super(message, null, false, false);
+      this.code = code;
+    }
+
+    public ErrorCode code() {
+      return code;
     }
   }
 
@@ -57,22 +73,27 @@ public final class EnvelopeReader {
     if (!(parsed.getValue("signature") instanceof JsonObject sig)) {
       throw new InvalidEnvelope("signature must be an object {hash, v, r, s}");
     }
-    byte[] hash = Hex.decode(string(sig, "hash"), 32);
-    byte[] r = Hex.decode(string(sig, "r"), 32);
-    byte[] s = Hex.decode(string(sig, "s"), 32);
+    byte[] hash = sig.getValue("hash") instanceof String h ? Hex.decode(h, 32) : null;
+    byte[] r = sig.getValue("r") instanceof String rs ? Hex.decode(rs, 32) : null;
+    byte[] s = sig.getValue("s") instanceof String ss ? Hex.decode(ss, 32) : null;
     if (hash == null || r == null || s == null) {
-      throw new InvalidEnvelope("signature.hash, .r and .s must each be 0x followed by 64 hex digits");
+      throw new InvalidEnvelope(ErrorCode.INVALID_SIGNATURE,
+          "signature.hash, .r and .s must each be 0x followed by 64 hex digits");
     }
-    BigInteger v = integer(sig.getValue("v"), "signature.v");
-    int vv = v.bitLength() < 8 ? v.intValue() : -1;
-    if (vv == 0 || vv == 1) {
-      vv += 27;
-    }
-    if (vv != 27 && vv != 28) {
-      throw new InvalidEnvelope("signature.v must be 27, 28, 0 or 1");
-    }
-    return new SignedMessage(type, caller, deadline, payloadJson, payload, hash, vv,
+    return new SignedMessage(type, caller, deadline, payloadJson, payload, hash, signatureV(sig.getValue("v")),
         new BigInteger(1, r), new BigInteger(1, s));
+  }
+
+  /** A signature's {@code v} as 27 or 28 (0 and 1 are read as 27 and 28); anything else is INVALID_SIGNATURE. */
+  public static int signatureV(Object raw) throws InvalidEnvelope {
+    long v = raw instanceof Integer || raw instanceof Long ? ((Number) raw).longValue() : -1;
+    if (v == 0 || v == 1) {
+      v += 27;
+    }
+    if (v != 27 && v != 28) {
+      throw new InvalidEnvelope(ErrorCode.INVALID_SIGNATURE, "signature.v must be 27 or 28 (0 or 1 are read as 27 or 28)");
+    }
+    return (int) v;
   }
 
   private String payloadText(String text) throws InvalidEnvelope {

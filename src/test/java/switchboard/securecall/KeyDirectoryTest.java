@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
+import switchboard.platform.Profile;
 import switchboard.securecall.impl.KeyDirectory;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
@@ -107,7 +108,8 @@ class KeyDirectoryTest {
   /** Verifies that the default data directory follows the port, so nodes with a port offset do not share one. */
   @Test
   void defaultDataDirectoryFollowsThePort() {
-    assertThat(SecureCallConfig.read(new ConfigReader(new JsonObject().put("port", 8091))).dataDir())
+    assertThat(SecureCallConfig.read(new ConfigReader(new JsonObject().put("port", 8091)), Profile.DEV,
+        () -> "dev-turn-secret").dataDir())
         .isEqualTo(Path.of("data/securecall-8091"));
   }
 }

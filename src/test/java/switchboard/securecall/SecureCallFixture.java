@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
+import switchboard.platform.Profile;
 import switchboard.testing.WsTestClient;
 
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class SecureCallFixture {
         .put("dataDir", dataDir.toString())
         .put("turn", new JsonObject().put("secrets", new JsonArray().add(TURN_SECRET)));
     json.mergeIn(overrides, true);
-    return SecureCallConfig.read(new ConfigReader(json));
+    return new SecureCallDefinition().parse(new ConfigReader(json), Profile.DEV);
   }
 
   /** Deploys the verticle; answers it so a test can read the port. */

@@ -36,12 +36,14 @@ public record SecureCallConfig(boolean enabled, HttpEndpointConfig http, WsLimit
 
   /**
    * The contract's limits: 64 KB messages (an oversized one is an ERROR, the second closes with 1009),
-   * REGISTER within 60 s, 60 s without any message closes, 50 messages/s with bursts of 100.
+   * REGISTER within 60 s, 60 s without any message closes, a ping frame every 30 s (the heartbeat interval),
+   * 50 messages/s with bursts of 100.
    */
   public static final WsLimits DEFAULT_WS = WsLimits.DEFAULTS
       .withMessageSize(64 * 1024, 2, 256 * 1024)
       .withAuthTimeout(Duration.ofSeconds(60))
       .withIdleTimeout(Duration.ofSeconds(60))
+      .withPingInterval(Duration.ofSeconds(30))
       .withRate(50, 100, 50);
 
   /**

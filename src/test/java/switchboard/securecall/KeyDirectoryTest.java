@@ -41,7 +41,10 @@ class KeyDirectoryTest {
     return TestPlatform.single(vertx);
   }
 
-  /** Verifies register, lookup, replace, KEY_NOT_FOUND and that only your own clientId may be registered. */
+  /**
+   * Verifies register, lookup, that a different key is not stored without proof (a challenge comes back),
+   * KEY_NOT_FOUND and that only your own clientId may be registered.
+   */
   @Test
   void registerAndLookUpKeys() {
     Platform platform = start();
@@ -54,11 +57,14 @@ class KeyDirectoryTest {
     assertThat(expect(alice, "PKD_RESULT")).isEqualTo(new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1"));
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
     assertThat(expect(bob, "PKD_RESULT")).isEqualTo(new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1"));
-    // WHEN she rotates it, THEN the new one is served
-    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-2")));
+    // WHEN she registers the same key again, THEN it is confirmed
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1")));
     expect(alice, "PKD_RESULT");
+    // WHEN she sends another key without proof, THEN she is challenged and the stored key stays
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-2")));
+    assertThat(expect(alice, "PKD_CHALLENGE").getString("nonce")).startsWith("securecall-pkd-challenge:");
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-2");
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-1");
     // AND unknown keys, other people's ids and bad keys are refused
     alice.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "carol")));
     expectError(alice, "KEY_NOT_FOUND");
@@ -71,7 +77,7 @@ class KeyDirectoryTest {
       expectError(bob, "INVALID_MESSAGE");
     }
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-2");
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-1");
   }
 
   /** Verifies that keys registered before a node restart are found after it (same data directory). */

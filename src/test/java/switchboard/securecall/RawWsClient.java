@@ -168,6 +168,20 @@ final class RawWsClient {
     return next(f -> f.opcode() == CLOSE).map(Frame::closeCode);
   }
 
+  /** The close frame's code if one arrived before the TCP connection ended, else 1006 (dropped or reset). */
+  Future<Integer> endedWith() {
+    return tcpClosed.future().compose(v -> {
+      synchronized (this) {
+        for (Frame f : frames) {
+          if (f.opcode() == CLOSE) {
+            return Future.succeededFuture(f.closeCode());
+          }
+        }
+      }
+      return Future.succeededFuture(1006);
+    });
+  }
+
   Future<Void> tcpClosed() {
     return tcpClosed.future();
   }

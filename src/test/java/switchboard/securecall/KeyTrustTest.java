@@ -11,20 +11,17 @@ import switchboard.platform.Platform;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.securecall.SecureCallFixture.expect;
 import static switchboard.securecall.SecureCallFixture.expectError;
 import static switchboard.securecall.SecureCallFixture.frame;
+import static switchboard.securecall.SecureCallFixture.p256;
+import static switchboard.securecall.SecureCallFixture.sign;
+import static switchboard.securecall.SecureCallFixture.spki;
 import static switchboard.testing.Await.await;
 
 /**
@@ -48,24 +45,6 @@ class KeyTrustTest {
   @AfterEach
   void tearDown() {
     await(vertx.close());
-  }
-
-  private static KeyPair p256() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  private static String spki(KeyPair pair) {
-    return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-  }
-
-  /** {@code crypto.subtle.sign({name: "ECDSA", hash: "SHA-256"}, key, utf8(nonce))}: raw r‖s, or DER. */
-  private static String sign(KeyPair pair, String nonce, boolean raw) throws GeneralSecurityException {
-    Signature signer = Signature.getInstance(raw ? "SHA256withECDSAinP1363Format" : "SHA256withECDSA");
-    signer.initSign(pair.getPrivate());
-    signer.update(nonce.getBytes(StandardCharsets.UTF_8));
-    return Base64.getEncoder().encodeToString(signer.sign());
   }
 
   private static JsonObject register(String clientId, String publicKey) {

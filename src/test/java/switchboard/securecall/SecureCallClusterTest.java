@@ -13,14 +13,8 @@ import switchboard.platform.Platform;
 import switchboard.testing.TestCluster;
 import switchboard.testing.WsTestClient;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.securecall.SecureCallFixture.establish;
@@ -118,10 +112,10 @@ class SecureCallClusterTest {
   @Test
   void keysSurviveAFullClusterRestartNewestWins() throws Exception {
     // GIVEN alice registered a key through A, then (proving the old one) a newer one through B; dave one through A
-    KeyPair oldKey = p256();
-    String newKey = spki(p256());
+    KeyPair oldKey = SecureCallFixture.p256();
+    String newKey = SecureCallFixture.spki(SecureCallFixture.p256());
     WsTestClient alice = register(0, "alice");
-    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", spki(oldKey))));
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", SecureCallFixture.spki(oldKey))));
     expect(alice, "PKD_RESULT");
     WsTestClient dave = register(0, "dave");
     dave.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "dave").put("publicKey", "DAVE")));
@@ -131,11 +125,8 @@ class SecureCallClusterTest {
     await(registers(aliceOnB, "alice"));
     aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", newKey)));
     String nonce = expect(aliceOnB, "PKD_CHALLENGE").getString("nonce");
-    Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-    signer.initSign(oldKey.getPrivate());
-    signer.update(nonce.getBytes(StandardCharsets.UTF_8));
     aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", newKey)
-        .put("signature", Base64.getEncoder().encodeToString(signer.sign()))));
+        .put("signature", SecureCallFixture.sign(oldKey, nonce, true))));
     expect(aliceOnB, "PKD_RESULT");
     // WHEN every node stops and a new cluster starts on the same data directories
     cluster.close();
@@ -147,34 +138,6 @@ class SecureCallClusterTest {
     WsTestClient carol = register(1, "carol");
     carol.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "dave")));
     assertThat(expect(carol, "PKD_RESULT").getString("publicKey")).isEqualTo("DAVE");
-  }
-
-  private static KeyPair p256() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  private static String spki(KeyPair pair) {
-    return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-  }
-
-  /**
-   * Verifies the liveness probe across nodes: alice's half-open socket on A (it never answers a ping) gives
-   * way to her new connection on B, which is registered after the probe window; A closes the old one (4004).
-   */
-  @Test
-  void halfOpenHolderOnAnotherNodeIsReplacedAfterTheProbe() {
-    RawWsClient phone = await(RawWsClient.connect(cluster.vertx(0), a.actualPort(), SecureCallConfig.PATH));
-    phone.send(frame("REGISTER", new JsonObject().put("clientId", "alice")));
-    assertThat(await(phone.nextJson()).getString("type")).isEqualTo("REGISTERED");
-    WsTestClient reconnected = SecureCallFixture.connect(cluster.platform(1), b);
-    reconnected.send(frame("REGISTER", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(reconnected, "REGISTERED").getString("clientId")).isEqualTo("alice");
-    assertThat(await(phone.closeCode())).isEqualTo(SecureCallProtocol.CLOSE_REPLACED);
-    WsTestClient bob = register(0, "bob");
-    bob.send(frame("CALL_INITIATE", new JsonObject().put("targetId", "alice").put("sdpOffer", "o")));
-    assertThat(expect(reconnected, "INCOMING_CALL").getString("callerId")).isEqualTo("bob");
   }
 
   /** Verifies that when a node crashes (leaves without closing its sockets), the other party's call ends. */

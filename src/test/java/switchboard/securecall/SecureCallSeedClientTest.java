@@ -78,6 +78,14 @@ class SecureCallSeedClientTest {
     }
   }
 
+  /** A reference client that sent REGISTER {clientId} and got REGISTERED for it. */
+  private ReferenceClient registered(String clientId) {
+    ReferenceClient client = new ReferenceClient();
+    client.send("REGISTER", new JsonObject().put("clientId", clientId));
+    assertThat(client.expect("REGISTERED").getString("clientId")).isEqualTo(clientId);
+    return client;
+  }
+
   /** Verifies the reference's health check: GET /health → 200, application/json, {"status":"ok"}. */
   @Test
   void healthCheckAsTheReferenceShowsIt() {
@@ -133,12 +141,8 @@ class SecureCallSeedClientTest {
   @Test
   void rejectedCall() {
     start(new JsonObject());
-    ReferenceClient a = new ReferenceClient();
-    ReferenceClient b = new ReferenceClient();
-    a.send("REGISTER", new JsonObject().put("clientId", "abc123"));
-    a.expect("REGISTERED");
-    b.send("REGISTER", new JsonObject().put("clientId", "xyz789"));
-    b.expect("REGISTERED");
+    ReferenceClient a = registered("abc123");
+    ReferenceClient b = registered("xyz789");
     a.send("CALL_INITIATE", new JsonObject().put("targetId", "xyz789").put("sdpOffer", "v=0"));
     String callId = b.expect("INCOMING_CALL").getString("callId");
     b.send("CALL_REJECT", new JsonObject().put("callId", callId));
@@ -149,12 +153,8 @@ class SecureCallSeedClientTest {
   @Test
   void publicKeyDirectory() {
     start(new JsonObject());
-    ReferenceClient a = new ReferenceClient();
-    ReferenceClient b = new ReferenceClient();
-    a.send("REGISTER", new JsonObject().put("clientId", "abc123"));
-    a.expect("REGISTERED");
-    b.send("REGISTER", new JsonObject().put("clientId", "xyz789"));
-    b.expect("REGISTERED");
+    ReferenceClient a = registered("abc123");
+    ReferenceClient b = registered("xyz789");
     a.send("PKD_REGISTER", new JsonObject().put("clientId", "abc123").put("publicKey", "MFkwEwYHKoZIzj0CAQ"));
     assertThat(a.expect("PKD_RESULT").getString("publicKey")).isEqualTo("MFkwEwYHKoZIzj0CAQ");
     b.send("PKD_LOOKUP", new JsonObject().put("clientId", "abc123"));

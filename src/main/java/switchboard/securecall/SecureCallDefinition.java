@@ -1,13 +1,16 @@
 package switchboard.securecall;
 
 import io.vertx.core.Future;
+import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
 import switchboard.platform.Platform;
 import switchboard.platform.Profile;
 import switchboard.platform.RunningService;
 import switchboard.platform.ServiceDefinition;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** SecureCall: WebRTC call signaling, public-key directory and TURN credentials. */
 public final class SecureCallDefinition implements ServiceDefinition<SecureCallConfig> {
@@ -17,9 +20,17 @@ public final class SecureCallDefinition implements ServiceDefinition<SecureCallC
     return SecureCallVerticle.SERVICE;
   }
 
+  /** Without the installation's dev secrets, a dev section must name its TURN secret too. */
   @Override
   public SecureCallConfig parse(ConfigReader section, Profile profile) {
-    return SecureCallConfig.read(section);
+    return parse(section, profile, () -> {
+      throw new ConfigException(section.key("turn.secrets"), "is required when no dev secrets are available");
+    });
+  }
+
+  @Override
+  public SecureCallConfig parse(ConfigReader section, Profile profile, Supplier<DevSecrets> devSecrets) {
+    return SecureCallConfig.read(section, profile, profile.isDev() ? () -> devSecrets.get().turnSecret() : null);
   }
 
   @Override

@@ -1,11 +1,13 @@
 package switchboard.securecall;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.bus.NodeMessage;
+import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.securecall.SecureCallProtocol.ErrorCode;
 import switchboard.securecall.impl.CallSignaling;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import static switchboard.securecall.SecureCallProtocol.*;
 
@@ -37,7 +40,13 @@ final class SecureCallHandler implements WsHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SecureCallHandler.class);
   /** Messages of one connection waiting behind a slow one (e.g. a stalled cluster map) before new ones are refused. */
   private static final int MAX_QUEUED = 64;
+  /** How long the holder of a contested clientId has to answer the liveness ping. */
+  static final long PROBE_WINDOW_MS = 2_000;
+  /** Members of a router frame that is a command about the holder of a clientId, not a frame to relay. */
+  private static final String HOLDER_COMMAND = "holderCommand";
+  private static final String HOLDER_CONNECTION = "connection";
 
+  private final Vertx vertx;
   private final boolean requireToken;
   private final String nodeId;
   private final JwtVerifier jwt;
@@ -47,9 +56,12 @@ final class SecureCallHandler implements WsHandler {
   private final TurnCredentials turn;
   private final ErrorReplies errors;
   private final Map<String, WsConnection> byClient = new HashMap<>();
+  private final Map<String, WsConnection> byConnection = new HashMap<>();
+  private NodeRouter router;
 
-  SecureCallHandler(boolean requireToken, String nodeId, JwtVerifier jwt, SessionDirectory sessions,
+  SecureCallHandler(Vertx vertx, boolean requireToken, String nodeId, JwtVerifier jwt, SessionDirectory sessions,
                     CallSignaling calls, KeyRequests keys, TurnCredentials turn, ErrorReplies errors) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.requireToken = requireToken;
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.jwt = Objects.requireNonNull(jwt, "jwt");
@@ -60,11 +72,17 @@ final class SecureCallHandler implements WsHandler {
     this.errors = Objects.requireNonNull(errors, "errors");
   }
 
+  /** The router must exist before the first REGISTER; it calls back into {@link #deliverLocally}. */
+  void router(NodeRouter router) {
+    this.router = router;
+  }
+
   // ---- plumbing callbacks ------------------------------------------------------------------------
 
   @Override
   public void onOpen(WsConnection connection) {
     connection.state(new SecureCallSession());
+    byConnection.put(connection.id(), connection);
   }
 
   @Override
@@ -92,6 +110,7 @@ final class SecureCallHandler implements WsHandler {
 
   @Override
   public void onClose(WsConnection connection) {
+    byConnection.remove(connection.id());
     release(connection).onFailure(err -> LOG.warn("could not release a closed connection: {}", err.toString()));
   }
 
@@ -204,25 +223,128 @@ final class SecureCallHandler implements WsHandler {
         }
         return Future.failedFuture(auth.cause());
       }
-      JsonObject entry = new JsonObject().put("connection", c.id());
-      return sessions.putIfAbsent(clientId, entry).compose(free -> {
-        if (!free) {
-          return errors.reply(c, ErrorCode.CLIENT_ID_TAKEN, "clientId is held by a live connection");
+      return claim(c, s, clientId, requireToken, true);
+    });
+  }
+
+  /**
+   * Takes {@code clientId} for {@code c}. When another connection holds it, that one is displaced once:
+   * at once when a token proved the id, else only if it fails a liveness probe.
+   */
+  private Future<Void> claim(WsConnection c, SecureCallSession s, String clientId, boolean proven,
+                             boolean mayDisplace) {
+    JsonObject entry = new JsonObject().put(HOLDER_CONNECTION, c.id());
+    return sessions.putIfAbsent(clientId, entry).compose(free -> {
+      if (free) {
+        return registered(c, s, clientId, proven, entry.copy().put(SessionDirectory.NODE, nodeId));
+      }
+      if (!mayDisplace) {
+        return taken(c);
+      }
+      return sessions.get(clientId).compose(holder -> {
+        if (holder == null) {
+          return claim(c, s, clientId, proven, false);
         }
-        JsonObject stored = entry.copy().put(SessionDirectory.NODE, nodeId);
-        if (s.released || !c.isOpen()) {
-          // Closed while the directory was being written: release() saw no clientId, so clean up here.
-          return sessions.removeIfPresent(clientId, stored).mapEmpty();
-        }
-        s.clientId = clientId;
-        s.directoryEntry = stored;
-        byClient.put(clientId, c);
-        c.markAuthenticated();
-        c.send(frame(REGISTERED, new JsonObject().put("clientId", clientId)
-            .put("iceServers", turn.iceServers(clientId))).encode());
-        return Future.succeededFuture();
+        Future<Boolean> gone = proven ? displace(clientId, holder) : probe(clientId, holder);
+        return gone.compose(displaced -> {
+          if (!displaced) {
+            return taken(c);
+          }
+          if (s.released || !c.isOpen()) {
+            return Future.succeededFuture();
+          }
+          return sessions.removeIfPresent(clientId, holder).compose(v -> claim(c, s, clientId, proven, false));
+        });
       });
     });
+  }
+
+  private Future<Void> taken(WsConnection c) {
+    return errors.reply(c, ErrorCode.CLIENT_ID_TAKEN, "clientId is held by a live connection");
+  }
+
+  private Future<Void> registered(WsConnection c, SecureCallSession s, String clientId, boolean proven,
+                                  JsonObject stored) {
+    if (s.released || !c.isOpen()) {
+      // Closed while the directory was being written: release() saw no clientId, so clean up here.
+      return sessions.removeIfPresent(clientId, stored).mapEmpty();
+    }
+    s.clientId = clientId;
+    s.tokenProven = proven;
+    s.directoryEntry = stored;
+    byClient.put(clientId, c);
+    c.markAuthenticated();
+    c.send(frame(REGISTERED, new JsonObject().put("clientId", clientId)
+        .put("iceServers", turn.iceServers(clientId))).encode());
+    return Future.succeededFuture();
+  }
+
+  /** Closes the holder on its node; true once it is gone (or was already), false if its node did not say. */
+  private Future<Boolean> displace(String clientId, JsonObject holder) {
+    return command(clientId, holder, HolderCommand.REPLACE).map(reach -> !reach.partial());
+  }
+
+  /**
+   * Pings the holder on its node and asks again after {@link #PROBE_WINDOW_MS}: true when it did not answer
+   * (its node has then closed it) or was not there at all; false while it is alive or its node did not say.
+   */
+  private Future<Boolean> probe(String clientId, JsonObject holder) {
+    return command(clientId, holder, HolderCommand.PROBE).compose(pinged -> {
+      if (pinged.partial()) {
+        return Future.succeededFuture(false);
+      }
+      if (pinged.recipients() == 0) {
+        return Future.succeededFuture(true);
+      }
+      return vertx.timer(PROBE_WINDOW_MS, TimeUnit.MILLISECONDS)
+          .compose(t -> command(clientId, holder, HolderCommand.CHECK))
+          .map(alive -> !alive.partial() && alive.recipients() == 0);
+    });
+  }
+
+  private Future<NodeRouter.Reach> command(String clientId, JsonObject holder, HolderCommand command) {
+    JsonObject body = new JsonObject().put(HOLDER_COMMAND, command.name())
+        .put(HOLDER_CONNECTION, holder.getString(HOLDER_CONNECTION));
+    return router.deliver(holder.getString(SessionDirectory.NODE), new NodeMessage.ToClient(clientId, body));
+  }
+
+  /** What another node asks this one to do with the connection that holds a contested clientId. */
+  private enum HolderCommand {
+    /** Close it: a token proved the id for a newer connection. Answers 1 when it was closed now. */
+    REPLACE,
+    /** Ping it (unless a probe is already waiting for an answer). Answers 1 when it is open. */
+    PROBE,
+    /** Answers 1 when it sent anything since the probe's ping; otherwise closes it and answers 0. */
+    CHECK
+  }
+
+  private int holderCommand(JsonObject body) {
+    HolderCommand command = HolderCommand.valueOf(body.getString(HOLDER_COMMAND));
+    WsConnection holder = byConnection.get(body.getString(HOLDER_CONNECTION));
+    if (holder == null || !holder.isOpen()) {
+      return 0;
+    }
+    SecureCallSession session = holder.state();
+    switch (command) {
+      case REPLACE -> {
+        holder.close(CLOSE_REPLACED, "clientId registered by another connection");
+        return 1;
+      }
+      case PROBE -> {
+        if (session.probeSentNanos == 0 || holder.lastInboundNanos() > session.probeSentNanos) {
+          session.probeSentNanos = System.nanoTime();
+          holder.ping();
+        }
+        return 1;
+      }
+      default -> {
+        if (session.probeSentNanos == 0 || holder.lastInboundNanos() > session.probeSentNanos) {
+          return 1;
+        }
+        holder.close(CLOSE_REPLACED, "no answer to a liveness probe; clientId registered by another connection");
+        return 0;
+      }
+    }
   }
 
   // ---- delivery ----------------------------------------------------------------------------------
@@ -231,6 +353,9 @@ final class SecureCallHandler implements WsHandler {
   int deliverLocally(NodeMessage message) {
     if (!(message instanceof NodeMessage.ToClient toClient)) {
       return 0;
+    }
+    if (toClient.frame().containsKey(HOLDER_COMMAND)) {
+      return holderCommand(toClient.frame());
     }
     WsConnection connection = byClient.get(toClient.clientId());
     if (connection == null) {

@@ -28,6 +28,7 @@ public final class SecureCallProtocol {
   public static final String PKD_REGISTER = "PKD_REGISTER";
   public static final String PKD_LOOKUP = "PKD_LOOKUP";
   public static final String PKD_RESULT = "PKD_RESULT";
+  public static final String PKD_CHALLENGE = "PKD_CHALLENGE";
   public static final String TURN_CREDENTIALS = "TURN_CREDENTIALS";
   public static final String ERROR = "ERROR";
 
@@ -42,6 +43,7 @@ public final class SecureCallProtocol {
     CALL_NOT_FOUND,
     NOT_A_PARTICIPANT,
     KEY_NOT_FOUND,
+    INVALID_SIGNATURE,
     RATE_LIMITED,
     INTERNAL_ERROR
   }
@@ -50,6 +52,8 @@ public final class SecureCallProtocol {
   public static final int CLOSE_REGISTER_TIMEOUT = 4001;
   /** No message within the idle timeout. */
   public static final int CLOSE_IDLE_TIMEOUT = 4002;
+  /** Another connection registered this connection's clientId (proven by a token, or this one failed a probe). */
+  public static final int CLOSE_REPLACED = 4004;
   /** The client stopped reading. */
   public static final int CLOSE_SLOW_CONSUMER = 4009;
   public static final WsCloseCodes CLOSE_CODES = new WsCloseCodes(CLOSE_REGISTER_TIMEOUT, CLOSE_IDLE_TIMEOUT,

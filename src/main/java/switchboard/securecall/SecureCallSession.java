@@ -3,6 +3,7 @@ package switchboard.securecall;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import switchboard.securecall.impl.CallLeg;
+import switchboard.securecall.impl.KeyChallenge;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,11 @@ public final class SecureCallSession {
   boolean released;
   Future<Void> tail = Future.succeededFuture();
   int queued;
+  /** REGISTER carried a valid token whose sub is the clientId. */
+  boolean tokenProven;
+  /** When the oldest unanswered liveness probe's ping was sent ({@link System#nanoTime()}), or 0. */
+  long probeSentNanos;
+  private KeyChallenge keyChallenge;
 
   public boolean registered() {
     return clientId != null;
@@ -39,5 +45,19 @@ public final class SecureCallSession {
 
   public boolean released() {
     return released;
+  }
+
+  /** Whether the registration was proven by a token for the clientId (token mode). */
+  public boolean tokenProven() {
+    return tokenProven;
+  }
+
+  /** The PKD challenge this connection was given and has not answered yet, or null. */
+  public KeyChallenge keyChallenge() {
+    return keyChallenge;
+  }
+
+  public void keyChallenge(KeyChallenge challenge) {
+    this.keyChallenge = challenge;
   }
 }

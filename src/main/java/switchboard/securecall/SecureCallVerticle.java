@@ -58,13 +58,16 @@ public final class SecureCallVerticle extends VerticleBase {
     CallSignaling calls = new CallSignaling(vertx, platform.nodeId(), config.ringTimeout().toMillis(),
         config.maxCallsPerClient(), sessions, new CallTable(vertx), turn, errors,
         new SecureCallBusApi(vertx, platform.nodeId()));
-    handler = new SecureCallHandler(config.requireToken(), platform.nodeId(), platform.jwt(), sessions, calls,
+    handler = new SecureCallHandler(vertx, config.requireToken(), platform.nodeId(), platform.jwt(), sessions, calls,
         new KeyRequests(keys, config.maxPublicKeyChars(), errors), turn, errors);
     router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
     calls.router(router);
+    handler.router(router);
     platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, calls::nodeLeft);
     endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), SecureCallProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), handler, metrics);
+        config.http().allowedOrigins(), handler, metrics)
+        .refusePerIpLimitWith(SecureCallProtocol.error(SecureCallProtocol.ErrorCode.RATE_LIMITED,
+            "too many connections from this address").encode(), WsCloseCodes.POLICY_VIOLATION);
     return keys.start()
         .onSuccess(loaded -> LOG.info("securecall: {} public keys loaded from {}", loaded, config.dataDir()))
         .compose(loaded -> router.start())

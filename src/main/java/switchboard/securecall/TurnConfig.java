@@ -4,27 +4,30 @@ import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * TURN/STUN settings for coturn's REST-API credentials ({@code use-auth-secret}).
  *
  * @param secrets    shared secrets, newest first; the first one signs (the rest are listed so a rotation
  *                   can be staged in config; coturn checks its own list)
- * @param devSecret  true when no secret was configured and the built-in dev secret signs
- * @param ttlSeconds lifetime of a credential, 86400 s by default
+ * @param devSecret  true when no secret was configured and this installation's generated dev secret signs
+ * @param ttlSeconds lifetime of a credential, 3600 s by default
  * @param urls       TURN URLs handed to clients
  * @param stunUrls   STUN URLs handed to clients (no credentials); may be empty
  */
 public record TurnConfig(List<String> secrets, boolean devSecret, long ttlSeconds, List<String> urls,
                          List<String> stunUrls) {
 
-  /** Signs credentials when no secret is configured; the prod profile refuses to start with it. */
-  static final String DEV_SECRET = "switchboard-dev-turn-secret-not-for-production";
-  public static final long DEFAULT_TTL_SECONDS = 86_400;
+  public static final long DEFAULT_TTL_SECONDS = 3_600;
   public static final List<String> DEFAULT_URLS = List.of("turn:a.relay.metered.ca:443?transport=tcp");
   public static final List<String> DEFAULT_STUN_URLS = List.of("stun:stun.relay.metered.ca:80");
 
-  public static TurnConfig read(ConfigReader r) {
+  /**
+   * @param devTurnSecret this installation's generated dev secret, used when {@code secrets} is empty; null in
+   *                      the prod profile, which then refuses to start without a configured secret
+   */
+  public static TurnConfig read(ConfigReader r, Supplier<String> devTurnSecret) {
     List<String> secrets = r.strings("secrets", List.of());
     for (int i = 0; i < secrets.size(); i++) {
       if (secrets.get(i).isEmpty()) {
@@ -32,6 +35,9 @@ public record TurnConfig(List<String> secrets, boolean devSecret, long ttlSecond
       }
     }
     boolean dev = secrets.isEmpty();
+    if (dev && devTurnSecret == null) {
+      throw r.invalid("secrets", "is required by --profile prod");
+    }
     List<String> urls = r.strings("urls", DEFAULT_URLS);
     if (urls.isEmpty()) {
       throw r.invalid("urls", "must list at least one TURN URL");
@@ -47,7 +53,7 @@ public record TurnConfig(List<String> secrets, boolean devSecret, long ttlSecond
         throw r.invalid("stunUrls", "each URL must start with stun: or stuns: (was \"" + url + "\")");
       }
     }
-    return new TurnConfig(dev ? List.of(DEV_SECRET) : secrets, dev,
+    return new TurnConfig(dev ? List.of(devTurnSecret.get()) : secrets, dev,
         r.longValue("ttlSeconds", DEFAULT_TTL_SECONDS, 60, 7L * 86_400), urls, stun);
   }
 

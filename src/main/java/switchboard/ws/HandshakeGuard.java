@@ -21,6 +21,8 @@ final class HandshakeGuard {
   private final int maxTotal;
   private final Map<String, Integer> perIp = new HashMap<>();
   private int total;
+  private String perIpRefusalFrame;
+  private int perIpRefusalCloseCode;
 
   HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
@@ -46,12 +48,29 @@ final class HandshakeGuard {
   }
 
   /**
+   * Refuses upgrades over the per-IP limit inside the WebSocket instead of with HTTP 429: the upgrade is
+   * accepted (not counted against the limits), {@code frame} is sent and the socket closed with
+   * {@code closeCode}, because a browser shows a refused upgrade only as close 1006.
+   */
+  void refusePerIpLimitWith(String frame, int closeCode) {
+    this.perIpRefusalFrame = frame;
+    this.perIpRefusalCloseCode = closeCode;
+  }
+
+  /**
    * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, else {@link #check}'s
    * status. An accepted socket is counted against the limits; report its close with {@link #released}.
    * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
    */
   Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
     int status = paths.contains(handshake.path()) ? check(handshake) : 404;
+    if (status == 429 && perIpRefusalFrame != null) {
+      metrics.error("HANDSHAKE_" + status);
+      return handshake.accept().compose(socket -> {
+        socket.writeTextMessage(perIpRefusalFrame);
+        return socket.close((short) perIpRefusalCloseCode, "too many connections from this address");
+      }).transform(done -> Future.failedFuture("upgrade over the per-IP limit refused in a frame"));
+    }
     if (status != 0) {
       metrics.error("HANDSHAKE_" + status);
       handshake.reject(status);

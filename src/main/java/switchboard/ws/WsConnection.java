@@ -196,10 +196,16 @@ public final class WsConnection {
     behind = false;
   }
 
-  void ping() {
+  /** Sends a WebSocket ping frame; the peer's pong (like any inbound frame) moves {@link #lastInboundNanos()}. */
+  public void ping() {
     if (isOpen()) {
       socket.writePing(Buffer.buffer());
     }
+  }
+
+  /** {@link System#nanoTime()} of the last inbound frame of any kind (pongs included), or of the open. */
+  public long lastInboundNanos() {
+    return lastSeenNanos;
   }
 
   /** Closes with a code and reason; the peer gets the close frame, and the TCP connection ends shortly after. */

@@ -64,6 +64,15 @@ public final class WsEndpoint {
     this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections());
   }
 
+  /**
+   * Answers a connection over {@link WsLimits#maxConnectionsPerIp()} with the service's {@code frame} and a
+   * close with {@code closeCode} instead of HTTP 429 (the default); call before {@link #attach}.
+   */
+  public WsEndpoint refusePerIpLimitWith(String frame, int closeCode) {
+    guard.refusePerIpLimitWith(Objects.requireNonNull(frame, "frame"), closeCode);
+    return this;
+  }
+
   WsLimits limits() {
     return limits;
   }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
+import switchboard.platform.Profile;
 import switchboard.securecall.impl.KeyDirectory;
 import switchboard.testing.TestPlatform;
 import switchboard.testing.WsTestClient;
@@ -40,7 +41,10 @@ class KeyDirectoryTest {
     return TestPlatform.single(vertx);
   }
 
-  /** Verifies register, lookup, replace, KEY_NOT_FOUND and that only your own clientId may be registered. */
+  /**
+   * Verifies register, lookup, that a different key is not stored without proof (a challenge comes back),
+   * KEY_NOT_FOUND and that only your own clientId may be registered.
+   */
   @Test
   void registerAndLookUpKeys() {
     Platform platform = start();
@@ -53,11 +57,14 @@ class KeyDirectoryTest {
     assertThat(expect(alice, "PKD_RESULT")).isEqualTo(new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1"));
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
     assertThat(expect(bob, "PKD_RESULT")).isEqualTo(new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1"));
-    // WHEN she rotates it, THEN the new one is served
-    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-2")));
+    // WHEN she registers the same key again, THEN it is confirmed
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-1")));
     expect(alice, "PKD_RESULT");
+    // WHEN she sends another key without proof, THEN she is challenged and the stored key stays
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "BASE64-KEY-2")));
+    assertThat(expect(alice, "PKD_CHALLENGE").getString("nonce")).startsWith("securecall-pkd-challenge:");
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-2");
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-1");
     // AND unknown keys, other people's ids and bad keys are refused
     alice.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "carol")));
     expectError(alice, "KEY_NOT_FOUND");
@@ -70,7 +77,7 @@ class KeyDirectoryTest {
       expectError(bob, "INVALID_MESSAGE");
     }
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-2");
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("BASE64-KEY-1");
   }
 
   /** Verifies that keys registered before a node restart are found after it (same data directory). */
@@ -107,7 +114,8 @@ class KeyDirectoryTest {
   /** Verifies that the default data directory follows the port, so nodes with a port offset do not share one. */
   @Test
   void defaultDataDirectoryFollowsThePort() {
-    assertThat(SecureCallConfig.read(new ConfigReader(new JsonObject().put("port", 8091))).dataDir())
+    assertThat(SecureCallConfig.read(new ConfigReader(new JsonObject().put("port", 8091)), Profile.DEV,
+        () -> "dev-turn-secret").dataDir())
         .isEqualTo(Path.of("data/securecall-8091"));
   }
 }

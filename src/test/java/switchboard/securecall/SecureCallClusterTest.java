@@ -14,6 +14,7 @@ import switchboard.testing.TestCluster;
 import switchboard.testing.WsTestClient;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.securecall.SecureCallFixture.establish;
@@ -109,10 +110,12 @@ class SecureCallClusterTest {
 
   /** Verifies that after the whole cluster restarts on the same data directories, the newest key of each client is served. */
   @Test
-  void keysSurviveAFullClusterRestartNewestWins() {
-    // GIVEN alice registered a key through A, then a newer one through B; dave registered one through A
+  void keysSurviveAFullClusterRestartNewestWins() throws Exception {
+    // GIVEN alice registered a key through A, then (proving the old one) a newer one through B; dave one through A
+    KeyPair oldKey = SecureCallFixture.p256();
+    String newKey = SecureCallFixture.spki(SecureCallFixture.p256());
     WsTestClient alice = register(0, "alice");
-    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "OLD")));
+    alice.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", SecureCallFixture.spki(oldKey))));
     expect(alice, "PKD_RESULT");
     WsTestClient dave = register(0, "dave");
     dave.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "dave").put("publicKey", "DAVE")));
@@ -120,7 +123,10 @@ class SecureCallClusterTest {
     await(alice.close());
     WsTestClient aliceOnB = SecureCallFixture.connect(cluster.platform(1), b);
     await(registers(aliceOnB, "alice"));
-    aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", "NEW")));
+    aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", newKey)));
+    String nonce = expect(aliceOnB, "PKD_CHALLENGE").getString("nonce");
+    aliceOnB.send(frame("PKD_REGISTER", new JsonObject().put("clientId", "alice").put("publicKey", newKey)
+        .put("signature", SecureCallFixture.sign(oldKey, nonce, true))));
     expect(aliceOnB, "PKD_RESULT");
     // WHEN every node stops and a new cluster starts on the same data directories
     cluster.close();
@@ -128,7 +134,7 @@ class SecureCallClusterTest {
     // THEN both keys are found from either node, alice's newest one
     WsTestClient bob = register(0, "bob");
     bob.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "alice")));
-    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo("NEW");
+    assertThat(expect(bob, "PKD_RESULT").getString("publicKey")).isEqualTo(newKey);
     WsTestClient carol = register(1, "carol");
     carol.send(frame("PKD_LOOKUP", new JsonObject().put("clientId", "dave")));
     assertThat(expect(carol, "PKD_RESULT").getString("publicKey")).isEqualTo("DAVE");

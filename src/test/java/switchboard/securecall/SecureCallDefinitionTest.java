@@ -9,6 +9,7 @@ import switchboard.app.AppConfig;
 import switchboard.app.ServiceCatalog;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
 import switchboard.platform.Profile;
 import switchboard.platform.RunningService;
 import switchboard.platform.ServiceDefinition;
@@ -34,9 +35,10 @@ class SecureCallDefinitionTest {
   @TempDir
   Path dataDir;
 
-  private static JsonObject root(String profile, JsonObject securecall) throws Exception {
+  /** conf/default.json with this test's own dev secrets file, so no test writes run/ in the working tree. */
+  private JsonObject root(String profile, JsonObject securecall) throws Exception {
     JsonObject json = new JsonObject(Files.readString(Path.of("conf/default.json")));
-    json.put("profile", profile).put("jwt", new JsonObject().put("hs256Secret", TestPlatform.JWT_SECRET));
+    json.put("profile", profile).put("devSecretsFile", dataDir.resolve("dev-secrets.json").toString()).put("jwt", new JsonObject().put("hs256Secret", TestPlatform.JWT_SECRET));
     json.getJsonObject("securecall").mergeIn(securecall, true);
     return json;
   }
@@ -58,13 +60,29 @@ class SecureCallDefinitionTest {
     assertThat(config.devSecretsInUse()).containsExactly("securecall.turn.secrets");
   }
 
-  /** Verifies that --profile prod refuses the built-in TURN secret and accepts a configured one. */
+  /**
+   * Verifies that --profile prod refuses to start without a configured TURN secret (it never falls back to a
+   * dev secret) and accepts an otherwise complete prod configuration with one, in token mode.
+   */
   @Test
   void prodProfileRefusesTheDevTurnSecret() throws Exception {
-    assertThatThrownBy(() -> AppConfig.read(root("prod", new JsonObject()), ONLY_SECURECALL))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("securecall.turn.secrets");
-    JsonObject withSecret = new JsonObject().put("turn", new JsonObject().put("secrets", new JsonArray().add("real")));
-    assertThat(AppConfig.read(root("prod", withSecret), ONLY_SECURECALL).devSecretsInUse()).isEmpty();
+    JsonObject prodReady = new JsonObject().put("behindTlsProxy", true)
+        .put("allowedOrigins", new JsonArray().add("*"));
+    JsonObject withoutSecret = prodRoot(prodReady.copy());
+    assertThatThrownBy(() -> AppConfig.read(withoutSecret, ONLY_SECURECALL))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("securecall.turn.secrets")
+        .hasMessageContaining("--profile prod");
+    JsonObject withSecret = prodRoot(prodReady.copy()
+        .put("turn", new JsonObject().put("secrets", new JsonArray().add("real"))));
+    AppConfig config = AppConfig.read(withSecret, ONLY_SECURECALL);
+    assertThat(config.devSecretsInUse()).isEmpty();
+    assertThat(((SecureCallConfig) config.services().get("securecall")).requireToken()).isTrue();
+  }
+
+  private JsonObject prodRoot(JsonObject securecall) throws Exception {
+    JsonObject json = root("prod", securecall);
+    json.getJsonObject("jwt").put("issuer", "https://id.example").put("audience", "switchboard");
+    return json;
   }
 
   /** Verifies that the definition deploys a working service and reports its endpoints. */
@@ -73,8 +91,9 @@ class SecureCallDefinitionTest {
     Vertx vertx = Vertx.vertx();
     try {
       SecureCallDefinition definition = new SecureCallDefinition();
+      DevSecrets installation = DevSecrets.loadOrCreate(dataDir.resolve("dev-secrets.json"));
       SecureCallConfig config = definition.parse(new ConfigReader(new JsonObject().put("host", "127.0.0.1")
-          .put("port", 0).put("dataDir", dataDir.toString())), Profile.DEV);
+          .put("port", 0).put("dataDir", dataDir.toString())), Profile.DEV, () -> installation);
       RunningService running = await(definition.deploy(TestPlatform.single(vertx), config));
       assertThat(running.name()).isEqualTo("securecall");
       assertThat(running.urls()).containsExactly("ws://127.0.0.1:" + running.port() + "/signal",

@@ -4,9 +4,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import switchboard.config.ConfigReader;
 import switchboard.platform.Platform;
+import switchboard.platform.Profile;
 import switchboard.testing.WsTestClient;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +34,7 @@ final class SecureCallFixture {
         .put("dataDir", dataDir.toString())
         .put("turn", new JsonObject().put("secrets", new JsonArray().add(TURN_SECRET)));
     json.mergeIn(overrides, true);
-    return SecureCallConfig.read(new ConfigReader(json));
+    return new SecureCallDefinition().parse(new ConfigReader(json), Profile.DEV);
   }
 
   /** Deploys the verticle; answers it so a test can read the port. */
@@ -86,5 +94,25 @@ final class SecureCallFixture {
     callee.send(frame("CALL_ACCEPT", new JsonObject().put("callId", callId).put("sdpAnswer", "v=0 answer")));
     assertThat(expect(caller, "CALL_ACCEPTED").getString("sdpAnswer")).isEqualTo("v=0 answer");
     return callId;
+  }
+
+  /** A fresh ECDSA P-256 key pair, as {@code crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-256"})}. */
+  static KeyPair p256() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+
+  /** The public key as {@code exportKey("spki", ...)} gives it, base64. */
+  static String spki(KeyPair pair) {
+    return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+  }
+
+  /** {@code crypto.subtle.sign({name: "ECDSA", hash: "SHA-256"}, key, utf8(nonce))}: raw r‖s, or DER. */
+  static String sign(KeyPair pair, String nonce, boolean raw) throws GeneralSecurityException {
+    Signature signer = Signature.getInstance(raw ? "SHA256withECDSAinP1363Format" : "SHA256withECDSA");
+    signer.initSign(pair.getPrivate());
+    signer.update(nonce.getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder().encodeToString(signer.sign());
   }
 }

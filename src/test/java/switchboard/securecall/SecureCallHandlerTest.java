@@ -69,6 +69,17 @@ class SecureCallHandlerTest {
         : vertx.timer(20).compose(t -> eventually(check)));
   }
 
+  /** Asserts that {@code payload} carries TURN credentials for {@code clientId} valid for about the default hour. */
+  private static void assertCredentialsFor(String clientId, JsonObject payload) {
+    JsonObject turn = payload.getJsonArray("iceServers").getJsonObject(1);
+    String[] username = turn.getString("username").split(":");
+    long now = System.currentTimeMillis() / 1000;
+    assertThat(Long.parseLong(username[0])).isBetween(now + 3590, now + 3601);
+    assertThat(username[1]).isEqualTo(clientId);
+    assertThat(turn.getString("credential"))
+        .isEqualTo(TurnCredentials.credential(SecureCallFixture.TURN_SECRET, turn.getString("username")));
+  }
+
   /** Verifies that a full call relays offer, answer, candidates both ways and the hang-up, and publishes events. */
   @Test
   void fullCallRelaysOfferAnswerCandidatesAndEnd() {
@@ -90,11 +101,17 @@ class SecureCallHandlerTest {
     assertThat(turn.getString("username")).endsWith(":bob");
     assertThat(turn.getString("credential"))
         .isEqualTo(TurnCredentials.credential(SecureCallFixture.TURN_SECRET, turn.getString("username")));
-    assertThat(expect(alice, "CALL_INITIATED")).isEqualTo(new JsonObject().put("callId", callId).put("targetId", "bob"));
+    // AND alice gets the callId with fresh credentials of her own for the call
+    JsonObject initiated = expect(alice, "CALL_INITIATED");
+    assertThat(initiated.getString("callId")).isEqualTo(callId);
+    assertThat(initiated.getString("targetId")).isEqualTo("bob");
+    assertCredentialsFor("alice", initiated);
     // WHEN bob accepts, and both trickle candidates
     bob.send(frame("CALL_ACCEPT", new JsonObject().put("callId", callId).put("sdpAnswer", "v=0 answer")));
-    assertThat(expect(alice, "CALL_ACCEPTED"))
-        .isEqualTo(new JsonObject().put("callId", callId).put("sdpAnswer", "v=0 answer"));
+    JsonObject accepted = expect(alice, "CALL_ACCEPTED");
+    assertThat(accepted.getString("callId")).isEqualTo(callId);
+    assertThat(accepted.getString("sdpAnswer")).isEqualTo("v=0 answer");
+    assertCredentialsFor("alice", accepted);
     JsonObject candidate = new JsonObject().put("candidate", "candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host")
         .put("sdpMid", "0").put("sdpMLineIndex", 0);
     for (int i = 0; i < 3; i++) {
@@ -476,15 +493,25 @@ class SecureCallHandlerTest {
     assertThat(turn.getString("credential")).isEqualTo(TurnCredentials.credential("newest", turn.getString("username")));
   }
 
-  /** Verifies the per-IP connection limit: upgrades beyond it are refused with 429. */
+  /**
+   * Verifies the per-IP connection limit: a connection beyond it gets ERROR RATE_LIMITED and a close with
+   * 1008 (what a browser can see, unlike an HTTP 429), and the connections within it carry on.
+   */
   @Test
-  void perIpConnectionLimitRefusesUpgrades() {
+  void perIpConnectionLimitAnswersRateLimitedThenCloses() {
     SecureCallVerticle v = deploy(new JsonObject().put("ws", new JsonObject().put("maxConnectionsPerIp", 2)));
+    WsTestClient first = register(v, "first");
     SecureCallFixture.connect(platform, v);
-    SecureCallFixture.connect(platform, v);
-    Throwable refused = failure(WsTestClient.connect(vertx, v.actualPort(), SecureCallConfig.PATH));
-    assertThat(refused).isInstanceOf(UpgradeRejectedException.class);
-    assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(429);
+    WsTestClient third = SecureCallFixture.connect(platform, v);
+    expectError(third, "RATE_LIMITED");
+    assertThat(await(third.closed())).isEqualTo((short) 1008);
+    expectNothingElse(first);
+    // AND the refused connection did not count: once one closes, a new one is admitted
+    await(first.close());
+    await(eventually(() -> WsTestClient.connect(vertx, v.actualPort(), SecureCallConfig.PATH).compose(c -> {
+      c.send(frame("PING", new JsonObject()));
+      return c.next().map(f -> f.getString("type").equals("PONG"));
+    })));
   }
 
   /** Verifies GET /health answers {"status":"ok"} as JSON on the signaling port, and other paths 404. */

@@ -3,14 +3,18 @@ package switchboard.securecall;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import switchboard.app.EnvOverrides;
 import switchboard.config.ConfigException;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
+import switchboard.platform.Profile;
 import switchboard.securecall.impl.TurnCredentials;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,8 +32,20 @@ class TurnCredentialsTest {
     }
   }
 
+  @TempDir
+  Path runDir;
+
+  /** Reads a turn section in the dev profile; a test that leaves {@code secrets} empty must not rely on this one. */
   private static TurnConfig turn(JsonObject section) {
-    return TurnConfig.read(new ConfigReader(new JsonObject().put("turn", section)).section("turn"));
+    return TurnConfig.read(new ConfigReader(new JsonObject().put("turn", section)).section("turn"), () -> "dev");
+  }
+
+  private static ConfigReader section(JsonObject securecall) {
+    return new ConfigReader(new JsonObject().put("securecall", securecall)).section("securecall");
+  }
+
+  private static SecureCallConfig read(ConfigReader section, Profile profile) {
+    return new SecureCallDefinition().parse(section, profile);
   }
 
   /** Verifies that every vector's username and credential are reproduced byte for byte. */
@@ -67,25 +83,51 @@ class TurnCredentialsTest {
         .put("credential", vector.getString("credential")));
   }
 
-  /** Verifies that without a secret the dev secret signs and is reported, so the prod profile refuses it. */
+  /**
+   * Verifies that without a secret this installation's generated dev secret signs and is reported (so the
+   * prod profile refuses it), and that it never appears in the config's text or in what clients get.
+   */
   @Test
-  void missingSecretIsReportedAsDevSecret() {
-    SecureCallConfig dev = SecureCallConfig.read(new ConfigReader(new JsonObject()));
+  void missingSecretUsesTheInstallationsDevSecret() {
+    DevSecrets installation = DevSecrets.loadOrCreate(runDir.resolve("dev-secrets.json"));
+    SecureCallConfig dev = new SecureCallDefinition().parse(new ConfigReader(new JsonObject()), Profile.DEV,
+        () -> installation);
     assertThat(dev.turn().devSecret()).isTrue();
+    assertThat(dev.turn().signingSecret()).isEqualTo(installation.turnSecret());
     assertThat(dev.devSecretsInUse()).containsExactly("securecall.turn.secrets");
     assertThat(dev.turn().urls()).containsExactly("turn:a.relay.metered.ca:443?transport=tcp");
-    assertThat(dev.turn().toString()).doesNotContain(TurnConfig.DEV_SECRET);
+    assertThat(dev.turn().toString()).doesNotContain(installation.turnSecret());
+    assertThat(dev.toString()).doesNotContain(installation.turnSecret());
+    JsonObject turnServer = new TurnCredentials(dev.turn()).iceServers("alice", 1_700_000_000L).getJsonObject(1);
+    assertThat(turnServer.encode()).doesNotContain(installation.turnSecret());
+    assertThat(turnServer.getString("credential"))
+        .isEqualTo(TurnCredentials.credential(installation.turnSecret(), turnServer.getString("username")));
     assertThat(dev.http().port()).isEqualTo(8090);
     assertThat(dev.ws().maxMessageBytes()).isEqualTo(65536);
     assertThat(dev.ws().authTimeout().toSeconds()).isEqualTo(60);
     assertThat(dev.ws().idleTimeout().toSeconds()).isEqualTo(60);
   }
 
+  /** Verifies that the prod profile refuses to start without a configured TURN secret or without token mode. */
+  @Test
+  void prodNeedsASecretAndTokenMode() {
+    assertThatThrownBy(() -> read(section(new JsonObject()), Profile.PROD))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("securecall.turn.secrets")
+        .hasMessageContaining("--profile prod");
+    JsonObject withSecret = new JsonObject().put("turn", new JsonObject().put("secrets", new JsonArray().add("real")));
+    SecureCallConfig prod = read(section(withSecret), Profile.PROD);
+    assertThat(prod.requireToken()).isTrue();
+    assertThat(prod.turn().devSecret()).isFalse();
+    assertThatThrownBy(() -> read(section(withSecret.copy().put("requireToken", false)),
+        Profile.PROD)).isInstanceOf(ConfigException.class).hasMessageContaining("securecall.requireToken");
+    assertThat(read(new ConfigReader(withSecret), Profile.DEV).requireToken()).isFalse();
+  }
+
   /** Verifies that SWITCHBOARD_TURN_SECRET becomes the only (signing) secret and clears the dev warning. */
   @Test
   void environmentSecretIsUsed() {
     JsonObject root = EnvOverrides.apply(new JsonObject(), Map.of("SWITCHBOARD_TURN_SECRET", "from-env"));
-    SecureCallConfig config = SecureCallConfig.read(new ConfigReader(root).section("securecall"));
+    SecureCallConfig config = read(new ConfigReader(root).section("securecall"), Profile.PROD);
     assertThat(config.turn().secrets()).containsExactly("from-env");
     assertThat(config.devSecretsInUse()).isEmpty();
   }
@@ -105,8 +147,8 @@ class TurnCredentialsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("turn.stunUrls");
     assertThatThrownBy(() -> turn(new JsonObject().put("ttlSeconds", 5)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("turn.ttlSeconds");
-    assertThatThrownBy(() -> SecureCallConfig.read(new ConfigReader(new JsonObject().put("ringTimeoutMs", "soon"))))
+    assertThatThrownBy(() -> read(new ConfigReader(new JsonObject().put("ringTimeoutMs", "soon")), Profile.DEV))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ringTimeoutMs");
-    assertThat(List.of(turn(new JsonObject()).ttlSeconds())).containsExactly(86_400L);
+    assertThat(List.of(turn(new JsonObject()).ttlSeconds())).containsExactly(3_600L);
   }
 }

@@ -127,7 +127,8 @@ public final class CallSignaling {
                 return calls.remove(call).compose(v ->
                     errors.reply(c, ErrorCode.TARGET_OFFLINE, "target is not connected"));
               }
-              c.send(frame(CALL_INITIATED, new JsonObject().put("callId", callId).put("targetId", targetId)).encode());
+              c.send(frame(CALL_INITIATED, new JsonObject().put("callId", callId).put("targetId", targetId)
+                  .put("iceServers", turn.iceServers(callerId))).encode());
               events.publish("call.initiated", call, null);
               return Future.succeededFuture();
             });
@@ -150,7 +151,8 @@ public final class CallSignaling {
           return errors.reply(c, ErrorCode.CALL_NOT_FOUND, "call has ended");
         }
         events.publish("call.accepted", call, null);
-        JsonObject accepted = frame(CALL_ACCEPTED, new JsonObject().put("callId", callId).put("sdpAnswer", answer));
+        JsonObject accepted = frame(CALL_ACCEPTED, new JsonObject().put("callId", callId).put("sdpAnswer", answer)
+            .put("iceServers", turn.iceServers(call.callerId())));
         return deliver(call.callerNode(), call.callerId(), Delivery.of(accepted, Effect.ANSWERED, callId)).mapEmpty();
       });
     });

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
+import switchboard.auth.Principal;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.SessionDirectory;
 import switchboard.securecall.SecureCallProtocol.ErrorCode;
@@ -190,11 +191,12 @@ final class SecureCallHandler implements WsHandler {
     if (clientId == null) {
       return errors.reply(c, ErrorCode.INVALID_CLIENT_ID, "clientId " + CLIENT_ID_RULE);
     }
-    Future<Void> authorized = Future.succeededFuture();
+    // the token's principal in JWT mode, null in open mode
+    Future<Principal> authorized = Future.succeededFuture();
     if (requireToken) {
       String token = string(payload, "token");
       authorized = jwt.verify(token).compose(principal -> principal.userId().equals(clientId)
-          ? Future.<Void>succeededFuture()
+          ? Future.succeededFuture(principal)
           : Future.failedFuture(new JwtVerifier.InvalidTokenException("sub does not match clientId")));
     }
     return authorized.transform(auth -> {
@@ -217,7 +219,11 @@ final class SecureCallHandler implements WsHandler {
         s.clientId = clientId;
         s.directoryEntry = stored;
         byClient.put(clientId, c);
-        c.markAuthenticated();
+        if (auth.result() != null) {
+          c.authenticated(auth.result());
+        } else {
+          c.markAuthenticated();
+        }
         c.send(frame(REGISTERED, new JsonObject().put("clientId", clientId)
             .put("iceServers", turn.iceServers(clientId))).encode());
         return Future.succeededFuture();

@@ -14,6 +14,8 @@ public final class SignalProtocol {
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String ENCRYPTED = "encrypted";
+  public static final String REFRESH = "refresh";
+  public static final String REFRESHED = "refreshed";
 
   /** Longest event name a client may send, and longest topic of a REST or event-bus send. */
   public static final int MAX_EVENT_NAME = 128;
@@ -34,7 +36,8 @@ public final class SignalProtocol {
   public static final int CLOSE_POLICY = WsCloseCodes.POLICY_VIOLATION;
 
   public static final WsCloseCodes CLOSE_CODES =
-      new WsCloseCodes(CLOSE_AUTH_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER, CLOSE_POLICY);
+      new WsCloseCodes(CLOSE_AUTH_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER, CLOSE_POLICY,
+          CLOSE_INVALID_TOKEN);
 
   /** Error codes of the {@code error} event (the connection stays open). */
   public static final String INVALID_MESSAGE = "INVALID_MESSAGE";
@@ -44,6 +47,7 @@ public final class SignalProtocol {
   public static final String DECRYPTION_FAILED = "DECRYPTION_FAILED";
   public static final String UNKNOWN_ROOM = "UNKNOWN_ROOM";
   public static final String ROOM_FORBIDDEN = "ROOM_FORBIDDEN";
+  public static final String REFRESH_REFUSED = "REFRESH_REFUSED";
 
   private SignalProtocol() {
   }

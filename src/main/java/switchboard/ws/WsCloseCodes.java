@@ -8,8 +8,14 @@ package switchboard.ws;
  * @param idle         no inbound frame within the idle timeout (Signal 4005)
  * @param slowConsumer the client stopped reading (Signal 4009)
  * @param abuse        persistent rate-limit or oversize abuse
+ * @param tokenExpired the token the connection authenticated with expired (Signal 4002)
  */
-public record WsCloseCodes(int authTimeout, int idle, int slowConsumer, int abuse) {
+public record WsCloseCodes(int authTimeout, int idle, int slowConsumer, int abuse, int tokenExpired) {
+
+  /** Codes of a service that closes an expired token's connection as it closes a missed auth window. */
+  public WsCloseCodes(int authTimeout, int idle, int slowConsumer, int abuse) {
+    this(authTimeout, idle, slowConsumer, abuse, authTimeout);
+  }
 
   public static final int NORMAL = 1000;
   public static final int GOING_AWAY = 1001;

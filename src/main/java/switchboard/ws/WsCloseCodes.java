@@ -2,7 +2,7 @@ package switchboard.ws;
 
 /**
  * The close codes a service uses for the closes the shared plumbing makes. Standard codes (1009 too big,
- * 1003 binary, 1001 going away) are fixed; these differ per service contract.
+ * 1003 binary, 1007 not UTF-8, 1001 going away) are fixed; these differ per service contract.
  *
  * @param authTimeout  no authentication within the auth window (Signal 4001)
  * @param idle         no inbound frame within the idle timeout (Signal 4005)
@@ -20,6 +20,7 @@ public record WsCloseCodes(int authTimeout, int idle, int slowConsumer, int abus
   public static final int NORMAL = 1000;
   public static final int GOING_AWAY = 1001;
   public static final int UNSUPPORTED_DATA = 1003;
+  public static final int INVALID_PAYLOAD = 1007;
   public static final int POLICY_VIOLATION = 1008;
   public static final int MESSAGE_TOO_BIG = 1009;
   public static final int INTERNAL_ERROR = 1011;

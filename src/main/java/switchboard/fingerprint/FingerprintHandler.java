@@ -156,6 +156,7 @@ final class FingerprintHandler implements WsHandler {
           authFailed(c, "Admin role required", "token without the admin role");
         } else {
           authenticated(c, session, "admin:" + ar.result().userId(), true, EnumSet.allOf(Permission.class));
+          c.expiresAt(ar.result().expiresAt());
         }
       });
     } else {

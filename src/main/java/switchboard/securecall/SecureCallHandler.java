@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
+import switchboard.auth.Principal;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
@@ -209,11 +210,12 @@ final class SecureCallHandler implements WsHandler {
     if (clientId == null) {
       return errors.reply(c, ErrorCode.INVALID_CLIENT_ID, "clientId " + CLIENT_ID_RULE);
     }
-    Future<Void> authorized = Future.succeededFuture();
+    // the token's principal in token mode, null in open mode
+    Future<Principal> authorized = Future.succeededFuture();
     if (requireToken) {
       String token = string(payload, "token");
       authorized = jwt.verify(token).compose(principal -> principal.userId().equals(clientId)
-          ? Future.<Void>succeededFuture()
+          ? Future.succeededFuture(principal)
           : Future.failedFuture(new JwtVerifier.InvalidTokenException("sub does not match clientId")));
     }
     return authorized.transform(auth -> {
@@ -223,29 +225,29 @@ final class SecureCallHandler implements WsHandler {
         }
         return Future.failedFuture(auth.cause());
       }
-      return claim(c, s, clientId, requireToken, true);
+      return claim(c, s, clientId, auth.result(), true);
     });
   }
 
   /**
    * Takes {@code clientId} for {@code c}. When another connection holds it, that one is displaced once:
-   * at once when a token proved the id, else only if it fails a liveness probe.
+   * at once when a token proved the id ({@code principal} not null), else only if it fails a liveness probe.
    */
-  private Future<Void> claim(WsConnection c, SecureCallSession s, String clientId, boolean proven,
+  private Future<Void> claim(WsConnection c, SecureCallSession s, String clientId, Principal principal,
                              boolean mayDisplace) {
     JsonObject entry = new JsonObject().put(HOLDER_CONNECTION, c.id());
     return sessions.putIfAbsent(clientId, entry).compose(free -> {
       if (free) {
-        return registered(c, s, clientId, proven, entry.copy().put(SessionDirectory.NODE, nodeId));
+        return registered(c, s, clientId, principal, entry.copy().put(SessionDirectory.NODE, nodeId));
       }
       if (!mayDisplace) {
         return taken(c);
       }
       return sessions.get(clientId).compose(holder -> {
         if (holder == null) {
-          return claim(c, s, clientId, proven, false);
+          return claim(c, s, clientId, principal, false);
         }
-        Future<Boolean> gone = proven ? displace(clientId, holder) : probe(clientId, holder);
+        Future<Boolean> gone = principal != null ? displace(clientId, holder) : probe(clientId, holder);
         return gone.compose(displaced -> {
           if (!displaced) {
             return taken(c);
@@ -253,7 +255,7 @@ final class SecureCallHandler implements WsHandler {
           if (s.released || !c.isOpen()) {
             return Future.succeededFuture();
           }
-          return sessions.removeIfPresent(clientId, holder).compose(v -> claim(c, s, clientId, proven, false));
+          return sessions.removeIfPresent(clientId, holder).compose(v -> claim(c, s, clientId, principal, false));
         });
       });
     });
@@ -263,17 +265,21 @@ final class SecureCallHandler implements WsHandler {
     return errors.reply(c, ErrorCode.CLIENT_ID_TAKEN, "clientId is held by a live connection");
   }
 
-  private Future<Void> registered(WsConnection c, SecureCallSession s, String clientId, boolean proven,
+  private Future<Void> registered(WsConnection c, SecureCallSession s, String clientId, Principal principal,
                                   JsonObject stored) {
     if (s.released || !c.isOpen()) {
       // Closed while the directory was being written: release() saw no clientId, so clean up here.
       return sessions.removeIfPresent(clientId, stored).mapEmpty();
     }
     s.clientId = clientId;
-    s.tokenProven = proven;
+    s.tokenProven = principal != null;
     s.directoryEntry = stored;
     byClient.put(clientId, c);
-    c.markAuthenticated();
+    if (principal != null) {
+      c.authenticated(principal);
+    } else {
+      c.markAuthenticated();
+    }
     c.send(frame(REGISTERED, new JsonObject().put("clientId", clientId)
         .put("iceServers", turn.iceServers(clientId))).encode());
     return Future.succeededFuture();

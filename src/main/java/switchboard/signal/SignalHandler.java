@@ -152,7 +152,7 @@ final class SignalHandler implements WsHandler {
     s.userId = principal.userId();
     s.roles = principal.roles();
     s.phase = SignalSession.Phase.AUTHENTICATED;
-    s.connection.markAuthenticated();
+    s.connection.authenticated(principal);
     for (RoomPolicy room : config.autoJoinRooms()) {
       if (room.allows(s.roles)) {
         s.rooms.add(room.name());
@@ -239,6 +239,7 @@ final class SignalHandler implements WsHandler {
       case JOIN -> changeRooms(s, data, true);
       case LEAVE -> changeRooms(s, data, false);
       case AUTHENTICATE -> sendError(s, ALREADY_AUTHENTICATED, "this connection is already authenticated");
+      case REFRESH -> refresh(s, data, wasEncrypted);
       case CONNECTED, ERROR -> sendError(s, INVALID_MESSAGE, "'" + event + "' is sent by the server only");
       case ENCRYPTED -> {
         if (wasEncrypted || s.cipher == null) {
@@ -256,6 +257,35 @@ final class SignalHandler implements WsHandler {
         bus.publishInbound(s.id(), s.userId, event, data);
       }
     }
+  }
+
+  /**
+   * A fresh token for a live session: same user, then the connection lives until the new token's expiry.
+   * It travels encrypted whenever the session has a key, so the token is not on the wire in clear again.
+   */
+  private void refresh(SignalSession s, Object data, boolean wasEncrypted) {
+    if (!wasEncrypted && s.cipher != null) {
+      sendError(s, ENCRYPTION_REQUIRED, "'refresh' must be sent encrypted");
+      return;
+    }
+    if (!(data instanceof JsonObject body) || !(body.getValue("token") instanceof String token) || token.isEmpty()) {
+      sendError(s, INVALID_MESSAGE, "refresh needs data {\"token\": string}");
+      return;
+    }
+    jwt.verify(token).onComplete(ar -> {
+      if (!s.connection.isOpen()) {
+        return;
+      }
+      if (ar.failed()) {
+        sendError(s, REFRESH_REFUSED, "invalid or expired token; the session still ends when its token expires");
+      } else if (!ar.result().userId().equals(s.userId)) {
+        sendError(s, REFRESH_REFUSED, "the token is for another user; the session still ends when its token expires");
+      } else {
+        s.connection.expiresAt(ar.result().expiresAt());
+        String answer = frame(REFRESHED, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())));
+        s.connection.send(s.cipher != null ? s.cipher.seal(answer) : answer);
+      }
+    });
   }
 
   private void openEncrypted(SignalSession s, Object data) {

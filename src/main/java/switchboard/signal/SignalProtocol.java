@@ -15,6 +15,8 @@ public final class SignalProtocol {
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String ENCRYPTED = "encrypted";
+  public static final String REFRESH = "refresh";
+  public static final String REFRESHED = "refreshed";
   /** Server → client, encrypted: the outcome of resuming one room, {@code {"<room>": {recovered, ...}}}. */
   public static final String RECOVERED = SignalHub.RECOVERED;
 
@@ -37,7 +39,8 @@ public final class SignalProtocol {
   public static final int CLOSE_POLICY = WsCloseCodes.POLICY_VIOLATION;
 
   public static final WsCloseCodes CLOSE_CODES =
-      new WsCloseCodes(CLOSE_AUTH_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER, CLOSE_POLICY);
+      new WsCloseCodes(CLOSE_AUTH_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER, CLOSE_POLICY,
+          CLOSE_INVALID_TOKEN);
 
   /** Error codes of the {@code error} event (the connection stays open). */
   public static final String INVALID_MESSAGE = "INVALID_MESSAGE";
@@ -47,6 +50,7 @@ public final class SignalProtocol {
   public static final String DECRYPTION_FAILED = "DECRYPTION_FAILED";
   public static final String UNKNOWN_ROOM = "UNKNOWN_ROOM";
   public static final String ROOM_FORBIDDEN = "ROOM_FORBIDDEN";
+  public static final String REFRESH_REFUSED = "REFRESH_REFUSED";
 
   private SignalProtocol() {
   }

@@ -51,10 +51,11 @@ public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String pat
    * @param connectTimeoutMs    a socket that has not sent CONNECT by then gets an ERROR and is closed (10 s)
    * @param maxConnectionsPerIp concurrent WebSockets from one address (100; 0 = unlimited)
    * @param maxConnections      concurrent WebSockets on this node (0 = unlimited)
+   * @param compression         offer permessage-deflate (off); when on, inflation stops at a WebSocket message
    */
   public record StompLimits(int maxBodyBytes, int maxHeaderBytes, int maxHeaders, int maxFrameBytes,
                             int maxSubscriptions, int messagesPerSecond, int burst, long heartbeatMs, long connectTimeoutMs,
-                            int maxConnectionsPerIp, int maxConnections) {
+                            int maxConnectionsPerIp, int maxConnections, boolean compression) {
 
     static StompLimits read(ConfigReader r) {
       int body = r.integer("maxBodyBytes", 4096, 64, 1024 * 1024);
@@ -72,7 +73,8 @@ public record WebFlowConfig(boolean enabled, HttpEndpointConfig http, String pat
           r.longValue("heartbeatMs", 10_000, 0, 3_600_000),
           r.longValue("connectTimeoutMs", 10_000, 100, 600_000),
           r.integer("maxConnectionsPerIp", 100, 0, 1_000_000),
-          r.integer("maxConnections", 0, 0, 10_000_000));
+          r.integer("maxConnections", 0, 0, 10_000_000),
+          r.bool("compression", false));
     }
   }
 

@@ -84,7 +84,7 @@ public final class WebFlowVerticle extends VerticleBase {
         Duration.ofMillis(stomp.connectTimeoutMs()), Duration.ZERO, Duration.ofMillis(stomp.heartbeatMs()),
         stomp.messagesPerSecond(), stomp.burst(), 1,
         stomp.maxConnectionsPerIp(), stomp.maxConnections(),
-        d.outboundHighWaterBytes(), d.outboundHardBytes(), d.slowConsumerGrace());
+        d.outboundHighWaterBytes(), d.outboundHardBytes(), d.slowConsumerGrace(), stomp.compression());
   }
 
   @Override

@@ -8,6 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.platform.ServiceMetrics;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -55,7 +59,17 @@ final class JsonCodec implements WsCodec {
       return;
     }
     c.rateStrikes = 0;
-    String message = data.toString();
+    String message;
+    try {
+      message = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      // a text message must be UTF-8; Vert.x does not check, and would hand over replacement characters
+      metrics.error("INVALID_UTF8");
+      c.close(WsCloseCodes.INVALID_PAYLOAD, "text message is not UTF-8");
+      return;
+    }
     JsonObject json;
     try {
       if (!(Json.decodeValue(message) instanceof JsonObject obj)) {

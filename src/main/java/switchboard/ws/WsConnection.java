@@ -3,7 +3,9 @@ package switchboard.ws;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import switchboard.auth.Principal;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,7 @@ public final class WsConnection {
   private Buffer heartbeat;
   Object codecState;
   private boolean authenticated;
+  private long expiresAtMillis;
   private Object state;
   int rateStrikes;
   int oversizeStrikes;
@@ -89,6 +92,24 @@ public final class WsConnection {
   /** Ends the auth window: the connection will not be closed for failing to authenticate. */
   public void markAuthenticated() {
     authenticated = true;
+  }
+
+  /**
+   * Ends the auth window for a connection that authenticated with a token: the endpoint's sweep closes it
+   * with the service's token-expired code once the token's expiry has passed.
+   */
+  public void authenticated(Principal principal) {
+    markAuthenticated();
+    expiresAt(principal.expiresAt());
+  }
+
+  /** Moves the expiry, e.g. when the peer presented a fresh token; null: the connection never expires. */
+  public void expiresAt(Instant expiresAt) {
+    expiresAtMillis = expiresAt == null ? 0 : Math.max(1, expiresAt.toEpochMilli());
+  }
+
+  boolean expiredAt(long nowMillis) {
+    return expiresAtMillis > 0 && nowMillis >= expiresAtMillis;
   }
 
   @SuppressWarnings("unchecked")

@@ -43,6 +43,7 @@ public final class WsEndpoint {
   private final ServiceMetrics metrics;
   private final HandshakeGuard guard;
   private final Map<String, WsConnection> connections = new HashMap<>();
+  private HttpServerOptions tunedOptions;
   private long sweepTimer = -1;
   private long lastPingNanos = System.nanoTime();
 
@@ -89,21 +90,26 @@ public final class WsEndpoint {
     return metrics;
   }
 
-  /** Sets the decoder's hard frame limit on the server options. */
+  /**
+   * Sets the decoder's hard frame limit on the server options, and offers permessage-deflate only when the
+   * limits say so (never the obsolete per-frame deflate).
+   */
   public HttpServerOptions tune(HttpServerOptions options) {
-    return options.setMaxWebSocketFrameSize(limits.hardFrameBytes())
-        .setMaxWebSocketMessageSize(limits.hardFrameBytes());
+    tunedOptions = options.setMaxWebSocketFrameSize(limits.hardFrameBytes())
+        .setMaxWebSocketMessageSize(limits.hardFrameBytes())
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(limits.compression());
+    return tunedOptions;
   }
 
   /** Takes over the server's WebSocket upgrades and starts the endpoint's sweep. */
   public void attach(HttpServer server) {
+    HttpServerOptions options = tunedOptions != null ? tunedOptions : new HttpServerOptions();
+    server.connectionHandler(connection -> BoundedDeflate.install(connection, options, limits.maxMessageBytes()));
     server.webSocketHandshakeHandler(this::handleHandshake);
     server.webSocketHandler(ws -> {
     });
-    long sweep = sweepPeriodMs();
-    if (sweep > 0) {
-      sweepTimer = vertx.setPeriodic(sweep, id -> sweep());
-    }
+    sweepTimer = vertx.setPeriodic(sweepPeriodMs(), id -> sweep());
   }
 
   private long sweepPeriodMs() {
@@ -113,7 +119,8 @@ public final class WsEndpoint {
         shortest = Math.min(shortest, d.toMillis());
       }
     }
-    return shortest == Long.MAX_VALUE ? 0 : Math.max(20, Math.min(1000, shortest / 5));
+    // at least once a second, so a connection outlives its token by at most that
+    return shortest == Long.MAX_VALUE ? 1000 : Math.max(20, Math.min(1000, shortest / 5));
   }
 
   public WsConnection connection(String id) {
@@ -153,7 +160,14 @@ public final class WsEndpoint {
     socket.setWriteQueueMaxSize(limits.outboundHighWaterBytes());
     socket.drainHandler(v -> c.drained());
     socket.frameHandler(frame -> onFrame(c, frame));
-    socket.exceptionHandler(err -> LOG.debug("websocket error on {}: {}", c.id(), err.toString()));
+    socket.exceptionHandler(err -> {
+      if (BoundedDeflate.isInflationLimit(err)) {
+        metrics.error(WsProblem.TOO_LARGE.name());
+        c.close(WsCloseCodes.MESSAGE_TOO_BIG, "message too big");
+      } else {
+        LOG.debug("websocket error on {}: {}", c.id(), err.toString());
+      }
+    });
     socket.closeHandler(v -> onClosed(c, ip));
     connections.put(c.id(), c);
     metrics.connectionOpened();
@@ -244,11 +258,12 @@ public final class WsEndpoint {
   }
 
   /**
-   * The endpoint's one timer: closes connections past their auth window, idle timeout or slow-consumer
-   * grace, sends ping frames every ping interval and protocol heart-beats where they are due.
+   * The endpoint's one timer: closes connections past their token's expiry, auth window, idle timeout or
+   * slow-consumer grace, sends ping frames every ping interval and protocol heart-beats where they are due.
    */
   private void sweep() {
     long now = System.nanoTime();
+    long nowMillis = System.currentTimeMillis();
     long auth = limits.authTimeout().toNanos();
     long grace = limits.slowConsumerGrace().toNanos();
     long ping = limits.pingInterval().toNanos();
@@ -262,6 +277,9 @@ public final class WsEndpoint {
       }
       if (c.behind && now - c.behindSinceNanos > grace) {
         c.close(closeCodes.slowConsumer(), "slow consumer");
+      } else if (c.expiredAt(nowMillis)) {
+        metrics.error("TOKEN_EXPIRED");
+        c.close(closeCodes.tokenExpired(), "token expired");
       } else if (auth > 0 && !c.isAuthenticated() && now - c.openedAtNanos() > auth) {
         codec.onExpired(c, false);
       } else if (c.idleTimeoutNanos > 0 && now - c.lastSeenNanos > c.idleTimeoutNanos) {

@@ -23,12 +23,26 @@ import java.time.Duration;
  * @param outboundHighWaterBytes bytes queued for a socket before it counts as behind
  * @param outboundHardBytes      bytes written to a socket that is behind before it is closed
  * @param slowConsumerGrace      how long a socket may stay behind before it is closed
+ * @param compression            whether permessage-deflate is offered; when it is, inflating a frame past
+ *                               {@code maxMessageBytes} closes with 1009
  */
 public record WsLimits(int maxMessageBytes, int oversizeCloseAfter, int hardFrameBytes,
                        Duration authTimeout, Duration idleTimeout, Duration pingInterval,
                        double messagesPerSecond, int burst, int rateLimitCloseAfter,
                        int maxConnectionsPerIp, int maxConnections,
-                       int outboundHighWaterBytes, int outboundHardBytes, Duration slowConsumerGrace) {
+                       int outboundHighWaterBytes, int outboundHardBytes, Duration slowConsumerGrace,
+                       boolean compression) {
+
+  /** Limits without compression: a peer cannot make the node inflate anything. */
+  public WsLimits(int maxMessageBytes, int oversizeCloseAfter, int hardFrameBytes,
+                  Duration authTimeout, Duration idleTimeout, Duration pingInterval,
+                  double messagesPerSecond, int burst, int rateLimitCloseAfter,
+                  int maxConnectionsPerIp, int maxConnections,
+                  int outboundHighWaterBytes, int outboundHardBytes, Duration slowConsumerGrace) {
+    this(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, authTimeout, idleTimeout, pingInterval,
+        messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, false);
+  }
 
   /** Conservative defaults; services start from these and change what their contract says. */
   public static final WsLimits DEFAULTS = new WsLimits(64 * 1024, 1, 256 * 1024,
@@ -55,36 +69,43 @@ public record WsLimits(int maxMessageBytes, int oversizeCloseAfter, int hardFram
         r.integer("maxConnections", d.maxConnections, 0, 10_000_000),
         r.integer("outboundHighWaterBytes", d.outboundHighWaterBytes, 1024, 256 * 1024 * 1024),
         r.integer("outboundHardBytes", d.outboundHardBytes, 1024, 1024 * 1024 * 1024),
-        r.millis("slowConsumerGraceMs", d.slowConsumerGrace.toMillis(), 0, 600_000));
+        r.millis("slowConsumerGraceMs", d.slowConsumerGrace.toMillis(), 0, 600_000),
+        r.bool("compression", d.compression));
   }
 
   public WsLimits withAuthTimeout(Duration v) {
     return new WsLimits(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, v, idleTimeout, pingInterval,
         messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
-        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace);
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, compression);
   }
 
   public WsLimits withIdleTimeout(Duration v) {
     return new WsLimits(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, authTimeout, v, pingInterval,
         messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
-        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace);
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, compression);
   }
 
   public WsLimits withPingInterval(Duration v) {
     return new WsLimits(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, authTimeout, idleTimeout, v,
         messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
-        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace);
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, compression);
   }
 
   public WsLimits withMessageSize(int maxMessage, int oversizeCloseAfter, int hardFrame) {
     return new WsLimits(maxMessage, oversizeCloseAfter, hardFrame, authTimeout, idleTimeout, pingInterval,
         messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
-        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace);
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, compression);
   }
 
   public WsLimits withRate(double perSecond, int burst, int closeAfter) {
     return new WsLimits(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, authTimeout, idleTimeout,
         pingInterval, perSecond, burst, closeAfter, maxConnectionsPerIp, maxConnections,
-        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace);
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, compression);
+  }
+
+  public WsLimits withCompression(boolean v) {
+    return new WsLimits(maxMessageBytes, oversizeCloseAfter, hardFrameBytes, authTimeout, idleTimeout,
+        pingInterval, messagesPerSecond, burst, rateLimitCloseAfter, maxConnectionsPerIp, maxConnections,
+        outboundHighWaterBytes, outboundHardBytes, slowConsumerGrace, v);
   }
 }

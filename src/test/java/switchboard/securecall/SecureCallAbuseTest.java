@@ -105,21 +105,21 @@ class SecureCallAbuseTest {
   }
 
   /**
-   * Verifies that text frames whose bytes are not UTF-8 neither crash the handler nor close the connection:
-   * bytes that are not JSON are INVALID_MESSAGE. (The shared decoder reads malformed sequences as U+FFFD; see
-   * docs/securecall.md.)
+   * Verifies that a text message whose bytes are not UTF-8 — bare, or hidden inside a JSON string — is closed
+   * with 1007 before it reaches the handler, and the call beside it keeps relaying.
    */
   @Test
-  void invalidUtf8IsHandledAndTheConnectionStays() {
+  void invalidUtf8IsClosedWith1007() {
     RawWsClient raw = attacker();
     raw.sendFrame(RawWsClient.TEXT, true, new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0x80, (byte) 0xC3, 0x28});
-    assertThat(errorPayload(raw).getString("code")).isEqualTo("INVALID_MESSAGE");
+    assertThat(await(raw.endedWith())).isEqualTo(1007);
+    bystandersUnaffected();
+    RawWsClient hidden = attacker();
     byte[] unknownType = "{\"type\":\"..\"}".getBytes(StandardCharsets.UTF_8);
     unknownType[9] = (byte) 0xC3;
     unknownType[10] = (byte) 0x28;
-    raw.sendFrame(RawWsClient.TEXT, true, unknownType);
-    assertThat(errorPayload(raw).getString("code")).isEqualTo("INVALID_MESSAGE");
-    stillServed(raw);
+    hidden.sendFrame(RawWsClient.TEXT, true, unknownType);
+    assertThat(await(hidden.endedWith())).isEqualTo(1007);
     bystandersUnaffected();
   }
 

@@ -206,9 +206,20 @@ public final class EncryptedWebSocketClient {
     return state == State.AUTHENTICATED;
   }
 
-  /** The token used from the next (re)connect on. */
+  /**
+   * The token used from the next (re)connect on; on a live session it is also sent to the server at once
+   * ({@code refresh}, encrypted), which keeps the session open until the new token's expiry. The server
+   * answers {@code refreshed} (data {@code {expiresAt}}), or {@code error REFRESH_REFUSED}.
+   */
   public void updateToken(String newToken) {
     this.token = Objects.requireNonNull(newToken, "token");
+    context.runOnContext(v -> {
+      if (state == State.AUTHENTICATED && socket != null) {
+        String frame = new JsonObject().put("event", "refresh")
+            .put("data", new JsonObject().put("token", newToken)).encode();
+        socket.writeTextMessage(cipher != null ? cipher.seal(frame) : frame);
+      }
+    });
   }
 
   /**

@@ -1,0 +1,30 @@
+package switchboard.testing;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+
+/**
+ * Memory figures for abuse tests. Servers under test run in the test's JVM, so the bytes allocated by the
+ * Vert.x event-loop threads measure what an attacker made a node allocate, garbage included, which heap
+ * snapshots alone would miss.
+ */
+public final class Memory {
+
+  private Memory() {
+  }
+
+  /** Bytes allocated so far by every live Vert.x event-loop thread. */
+  public static long eventLoopAllocatedBytes() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long[] ids = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("vert.x-eventloop-thread-"))
+        .mapToLong(Thread::getId).toArray();
+    return Arrays.stream(threads.getThreadAllocatedBytes(ids)).filter(n -> n > 0).sum();
+  }
+
+  /** Heap in use after a collection request, in bytes. */
+  public static long heapUsedAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}

@@ -1,6 +1,7 @@
 package switchboard.bus;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -8,7 +9,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
 /**
@@ -20,6 +25,13 @@ import java.util.function.ToIntFunction;
  * node failed or did not answer within the route timeout. A send therefore answers within about one route
  * timeout even while a node is dying, and the caller can tell "nobody was there" from "a node did not say".
  * Only current cluster members are asked: a node that has left holds no sockets.
+ *
+ * <p>Two cases answer sooner than the route timeout. A node that leaves the cluster while its share is
+ * outstanding gives a partial zero at once. A member whose last request failed (no answer in time: a dying
+ * node before Hazelcast declares it dead, or a member whose event-bus handshake fails, such as a Hazelcast
+ * member without a cluster certificate) is still sent each message, but not waited for: its share is a
+ * partial zero at once, until one of its answers arrives again. Without this, one such member makes every
+ * send wait the full timeout.
  */
 public final class NodeRouter {
 
@@ -43,6 +55,11 @@ public final class NodeRouter {
   private final String service;
   private final ToIntFunction<NodeMessage> localDelivery;
   private final DeliveryOptions delivery;
+  /** Outstanding shares per remote node, answered at once when that node leaves. */
+  private final Map<String, Set<Promise<Reach>>> outstanding = new ConcurrentHashMap<>();
+  /** Members whose last request failed; not waited for until one of their answers arrives. */
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
+  private final String leftListenerKey = "router." + UUID.randomUUID();
   private MessageConsumer<JsonObject> consumer;
 
   /**
@@ -60,6 +77,7 @@ public final class NodeRouter {
   }
 
   public Future<Void> start() {
+    cluster.onNodeLeft(leftListenerKey, this::nodeLeft);
     consumer = vertx.eventBus().consumer(Addresses.nodeDelivery(service, cluster.nodeId()), msg -> {
       int reached;
       try {
@@ -74,6 +92,7 @@ public final class NodeRouter {
   }
 
   public Future<Void> stop() {
+    cluster.removeNodeLeftListener(leftListenerKey);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -81,7 +100,8 @@ public final class NodeRouter {
    * Delivers to the sockets of one node. Never fails: a node that is no longer a member reached nobody; a
    * member that fails, does not answer in time or shows no consumer for the service gives a partial zero.
    * A missing consumer counts as partial because this node cannot tell a service switched off there from one
-   * starting, stopping, or whose subscription has not reached this node's view yet.
+   * starting, stopping, or whose subscription has not reached this node's view yet. A node that leaves
+   * while its share is outstanding, or whose last request failed, gives a partial zero at once.
    */
   public Future<Reach> deliver(String nodeId, NodeMessage message) {
     if (cluster.nodeId().equals(nodeId)) {
@@ -90,9 +110,32 @@ public final class NodeRouter {
     if (!cluster.members().contains(nodeId)) {
       return Future.succeededFuture(Reach.NONE);
     }
-    return vertx.eventBus().<Integer>request(Addresses.nodeDelivery(service, nodeId), message.toJson(), delivery)
-        .map(reply -> new Reach(reply.body(), false))
-        .otherwise(new Reach(0, true));
+    Promise<Reach> share = Promise.promise();
+    Set<Promise<Reach>> shares = outstanding.computeIfAbsent(nodeId, n -> ConcurrentHashMap.newKeySet());
+    shares.add(share);
+    vertx.eventBus().<Integer>request(Addresses.nodeDelivery(service, nodeId), message.toJson(), delivery)
+        .onComplete(answer -> {
+          shares.remove(share);
+          if (answer.succeeded()) {
+            failing.remove(nodeId);
+            share.tryComplete(new Reach(answer.result().body(), false));
+          } else {
+            failing.add(nodeId);
+            share.tryComplete(new Reach(0, true));
+          }
+        });
+    if (failing.contains(nodeId)) {
+      share.tryComplete(new Reach(0, true));
+    }
+    return share.future();
+  }
+
+  private void nodeLeft(String nodeId) {
+    failing.remove(nodeId);
+    Set<Promise<Reach>> shares = outstanding.remove(nodeId);
+    if (shares != null) {
+      shares.forEach(share -> share.tryComplete(new Reach(0, true)));
+    }
   }
 
   /** Like {@link #deliver}, for callers that only need how many sockets were reached for certain. */

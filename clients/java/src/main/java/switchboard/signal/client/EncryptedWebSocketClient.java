@@ -80,6 +80,8 @@ public final class EncryptedWebSocketClient {
   private ClientHandshake handshake;
   private SessionCipher cipher;
   private int retryCount;
+  /** Index in {@code options.getUrls()} of the endpoint the next attempt uses; advances at each reconnect. */
+  private int urlIndex;
   private long heartbeatTimer = -1;
   private long reconnectTimer = -1;
   private Promise<ConnectedInfo> firstConnect;
@@ -87,7 +89,7 @@ public final class EncryptedWebSocketClient {
   public EncryptedWebSocketClient(Vertx vertx, EncryptedWebSocketClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new EncryptedWebSocketClientOptions(Objects.requireNonNull(options, "options"));
-    Objects.requireNonNull(options.getUrl(), "options.url");
+    Objects.requireNonNull(options.getUrl(), "options.url or options.urls");
     this.token = Objects.requireNonNull(options.getToken(), "options.token");
     this.context = vertx.getOrCreateContext();
     this.crypto = new HandshakeCrypto();
@@ -248,7 +250,8 @@ public final class EncryptedWebSocketClient {
   private void open() {
     state = State.CONNECTING;
     handshake = new ClientHandshake(crypto);
-    client.connect(new WebSocketConnectOptions().setAbsoluteURI(options.getUrl())).onComplete(ar -> {
+    String url = options.getUrls().get(urlIndex);
+    client.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).onComplete(ar -> {
       if (state != State.CONNECTING) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -256,7 +259,7 @@ public final class EncryptedWebSocketClient {
         return;
       }
       if (ar.failed()) {
-        LOG.log(Level.DEBUG, () -> "connect to " + options.getUrl() + " failed: " + ar.cause());
+        LOG.log(Level.DEBUG, () -> "connect to " + url + " failed: " + ar.cause());
         disconnected(null, null);
         return;
       }
@@ -395,12 +398,13 @@ public final class EncryptedWebSocketClient {
         emit(RECONNECT_FAILED, null);
       }
       if (firstConnect != null) {
-        firstConnect.tryFail(new IllegalStateException("could not connect to " + options.getUrl()));
+        firstConnect.tryFail(new IllegalStateException("could not connect to " + String.join(", ", options.getUrls())));
         firstConnect = null;
       }
       return;
     }
     retryCount++;
+    urlIndex = (urlIndex + 1) % options.getUrls().size();
     long delay = reconnectDelay(options, retryCount);
     state = State.DISCONNECTED;
     if (reconnectScheduledHandler != null) {

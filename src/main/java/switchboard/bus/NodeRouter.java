@@ -27,11 +27,13 @@ import java.util.function.ToIntFunction;
  * Only current cluster members are asked: a node that has left holds no sockets.
  *
  * <p>Two cases answer sooner than the route timeout. A node that leaves the cluster while its share is
- * outstanding gives a partial zero at once. A member whose last request failed (no answer in time: a dying
- * node before Hazelcast declares it dead, or a member whose event-bus handshake fails, such as a Hazelcast
- * member without a cluster certificate) is still sent each message, but not waited for: its share is a
- * partial zero at once, until one of its answers arrives again. Without this, one such member makes every
- * send wait the full timeout.
+ * outstanding gives a partial zero at once. In a delivery to every member, a member whose last request failed
+ * (no answer in time: a dying node before Hazelcast declares it dead, or a member whose event-bus handshake
+ * fails, such as a Hazelcast member without a cluster certificate) is still sent the message, but not waited
+ * for: its share is a partial zero at once, until one of its answers arrives again. Without this, one such
+ * member makes every room send and broadcast wait the full timeout. A delivery to one node still waits for
+ * it, so that a caller who acts on "not reached" (a call to an offline client) is not told so by a node
+ * that was merely slow once.
  */
 public final class NodeRouter {
 
@@ -101,9 +103,14 @@ public final class NodeRouter {
    * member that fails, does not answer in time or shows no consumer for the service gives a partial zero.
    * A missing consumer counts as partial because this node cannot tell a service switched off there from one
    * starting, stopping, or whose subscription has not reached this node's view yet. A node that leaves
-   * while its share is outstanding, or whose last request failed, gives a partial zero at once.
+   * while its share is outstanding gives a partial zero at once.
    */
   public Future<Reach> deliver(String nodeId, NodeMessage message) {
+    return deliver(nodeId, message, true);
+  }
+
+  /** @param waitIfFailing whether to wait for a member whose last request failed, or count it partial at once */
+  private Future<Reach> deliver(String nodeId, NodeMessage message, boolean waitIfFailing) {
     if (cluster.nodeId().equals(nodeId)) {
       return Future.succeededFuture(new Reach(localDelivery.applyAsInt(message), false));
     }
@@ -124,7 +131,7 @@ public final class NodeRouter {
             share.tryComplete(new Reach(0, true));
           }
         });
-    if (failing.contains(nodeId)) {
+    if (!waitIfFailing && failing.contains(nodeId)) {
       share.tryComplete(new Reach(0, true));
     }
     return share.future();
@@ -143,11 +150,14 @@ public final class NodeRouter {
     return deliver(nodeId, message).map(Reach::recipients);
   }
 
-  /** Delivers on every current member of the cluster; answers the sum, partial if any node's answer was. */
+  /**
+   * Delivers on every current member of the cluster; answers the sum, partial if any node's answer was. A
+   * member whose last request failed is sent the message but not waited for.
+   */
   public Future<Reach> deliverToAll(NodeMessage message) {
     List<Future<Reach>> answers = new ArrayList<>();
     for (String node : cluster.members()) {
-      answers.add(deliver(node, message));
+      answers.add(deliver(node, message, false));
     }
     return Future.all(answers).map(all -> {
       Reach total = Reach.NONE;

@@ -95,15 +95,6 @@ public final class ClusterView {
   }
 
   /**
-   * Whether this node is the oldest member (Hazelcast's master), the one that cleans up after a departed
-   * node so that the survivors do not all repeat the same work. True on a single node.
-   */
-  public boolean oldestMember() {
-    return hazelcast == null
-        || hazelcast.getHazelcastInstance().getCluster().getMembers().iterator().next().localMember();
-  }
-
-  /**
    * Removes from the cluster map behind the Vert.x async map {@code mapName} every entry whose JSON value
    * has {@code field} equal to {@code value}; answers how many. Each member filters and removes its own
    * partitions in place, so no entry crosses the network, unlike reading the whole map. Clustered only.

@@ -15,7 +15,9 @@ import java.util.Objects;
  * Cluster-wide map of a service's sessions: id (a connection id, a clientId) → entry with the node that
  * holds the socket under {@code node} plus whatever the service records. A Vert.x SharedData async map:
  * a local map on a single node, a Hazelcast map in a cluster. Entries of a node that leaves the cluster
- * are removed by the oldest surviving member, in place on the members that own them. Each node also keeps its own entries in a node-local map, so that
+ * are removed by the surviving members, in place on the members that own them. Every survivor does it (a
+ * removal is idempotent and moves no entry across the network), so the first to hear of the departure
+ * bounds the time the departed node's sessions stay listed, not the busiest. Each node also keeps its own entries in a node-local map, so that
  * after a network split heals it can write back the entries the other side removed while it was cut off.
  */
 public final class SessionDirectory {
@@ -42,9 +44,6 @@ public final class SessionDirectory {
     this.map = vertx.sharedData().getAsyncMap(mapName);
     this.own = vertx.sharedData().getLocalMap(mapName + ".own");
     cluster.onNodeLeft(mapName, node -> {
-      if (!cluster.oldestMember()) {
-        return;
-      }
       long started = System.nanoTime();
       removeNode(node)
           .onSuccess(count -> LOG.info("dropped {} {} entries of departed node {} in {} ms", count, mapName, node,

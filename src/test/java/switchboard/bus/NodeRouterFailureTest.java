@@ -50,6 +50,20 @@ class NodeRouterFailureTest {
     return received;
   }
 
+  /**
+   * Waits (at most 20 targeted deliveries) until node {@code node} answers {@code sender} in time: the first
+   * message to a node opens the event-bus connection, which on a loaded machine can take longer than a
+   * short route timeout.
+   */
+  private void connected(NodeRouter sender, int node) {
+    String nodeId = cluster.platform(node).nodeId();
+    boolean answered = false;
+    for (int attempt = 0; attempt < 20 && !answered; attempt++) {
+      answered = !await(sender.deliver(nodeId, message()), 30).partial();
+    }
+    assertThat(answered).as("node %d answers in time", node).isTrue();
+  }
+
   private static NodeMessage message() {
     return new NodeMessage.ToRoom("room", new JsonObject().put("hello", "world"));
   }
@@ -80,6 +94,7 @@ class NodeRouterFailureTest {
     long timeoutMs = 1_500;
     NodeRouter sender = router(0, 3, timeoutMs);
     router(1, 4, timeoutMs);
+    connected(sender, 1);
     silentConsumerOnNode2();
 
     // WHEN node 0 sends twice
@@ -105,6 +120,7 @@ class NodeRouterFailureTest {
     long timeoutMs = 1_500;
     NodeRouter sender = router(0, 3, timeoutMs);
     router(1, 4, timeoutMs);
+    connected(sender, 1);
     var silent = cluster.vertx(2).eventBus().<JsonObject>consumer(
         Addresses.nodeDelivery(SERVICE, cluster.platform(2).nodeId()), msg -> { });
     await(silent.completion());

@@ -31,7 +31,7 @@ class SessionDirectoryWriteBackTest {
   void writesBackOwnLiveEntriesOnlyWhereTheIdIsFree() {
     // GIVEN three sessions of this node, one of them closed again
     ClusterView view = ClusterView.single();
-    SessionDirectory sessions = new SessionDirectory(vertx, view, "writeback");
+    SessionDirectory sessions = new SessionDirectory(vertx, view, "switchboard.sessions.writeback");
     await(sessions.put("kept", new JsonObject().put("user", "alice")));
     await(sessions.putIfAbsent("taken", new JsonObject().put("user", "bob")));
     await(sessions.put("closed", new JsonObject().put("user", "carol"), 60_000));

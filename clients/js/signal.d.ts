@@ -12,7 +12,10 @@ export interface ReconnectOptions {
 }
 
 export interface SignalClientOptions {
-  url: string;
+  /** The server endpoint; required unless `urls` is given. */
+  url?: string;
+  /** Endpoints of one cluster (e.g. one per node): the first is used, and each reconnect moves on to the next. */
+  urls?: string[];
   token: string;
   /** HKDF info string; must equal the server's signal.ecdhInfo (default "nx-signal-ws-v1"). */
   ecdhInfo?: string;

@@ -67,13 +67,17 @@ export async function openMessage(subtle, key, data) {
 
 export class SignalClient {
   /**
-   * @param {object} options  url, token, ecdhInfo, autoJoinRooms, reconnect {enabled, interval, multiplier,
+   * @param {object} options  url (or urls: endpoints of one cluster, tried in turn at each reconnect), token, ecdhInfo, autoJoinRooms, reconnect {enabled, interval, multiplier,
    *   maxInterval, maxRetries}, heartbeatInterval (ms), requireEncryption, WebSocket (constructor; defaults to
    *   the global one), crypto (defaults to globalThis.crypto).
    */
   constructor(options) {
-    if (!options || !options.url) throw new TypeError('SignalClient needs options.url');
-    this.url = options.url;
+    if (!options || !(options.url || options.urls?.length)) throw new TypeError('SignalClient needs options.url or options.urls');
+    // Several endpoints (one per node): each reconnect moves on to the next, so the clients of a node that
+    // died reach another node within the backoff. `url` is the one the next attempt uses.
+    this.urls = options.urls?.length ? [...options.urls] : [options.url];
+    this.urlIndex = 0;
+    this.url = this.urls[0];
     this.token = options.token;
     this.ecdhInfo = options.ecdhInfo ?? DEFAULT_ECDH_INFO;
     this.reconnect = reconnectOptions(options.reconnect);
@@ -289,6 +293,8 @@ export class SignalClient {
       return;
     }
     this.retries++;
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    this.url = this.urls[this.urlIndex];
     const delay = reconnectDelay(this.reconnect, this.retries);
     this.emit('reconnecting', { attempt: this.retries, delay });
     this.reconnectTimer = setTimeout(() => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { ethers } from 'ethers';
-import { deriveSessionKey, fromBase64, openMessage, reconnectDelay, sealMessage, toBase64 } from '../signal.js';
+import { deriveSessionKey, fromBase64, openMessage, reconnectDelay, sealMessage, SignalClient, toBase64 } from '../signal.js';
 import { keccak256Hex } from '../keccak.js';
 import { domainSeparator, payloadHash, signGatewayMessage, splitSignature, typedDataHash, walletSigner } from '../wallet.js';
 
@@ -96,4 +96,36 @@ test('wallet: an EIP-1193 provider is asked for eth_signTypedData_v4 with the fu
   const envelope = await signGatewayMessage(walletSigner(provider), c, c.type, JSON.parse(c.payloadJson), { deadline: c.deadline });
   assert.equal(envelope, c.envelope);
   assert.deepEqual(calls, ['eth_requestAccounts', 'eth_signTypedData_v4']);
+});
+
+test('signal: with several urls, each reconnect moves on to the next endpoint', async () => {
+  // A stand-in socket (no server offline): it opens, answers authenticate with a plaintext `connected`, and
+  // records the endpoint it was made for; the test closes it as a dying node would.
+  const sockets = [];
+  class FakeSocket {
+    constructor(url) {
+      this.url = url;
+      sockets.push(this);
+      setTimeout(() => this.onopen?.(), 0);
+    }
+    send(text) {
+      if (JSON.parse(text).event === 'authenticate') {
+        setTimeout(() => this.onmessage?.({ data: JSON.stringify({ event: 'connected', data: { id: `c${sockets.length}` } }) }), 0);
+      }
+    }
+    close() {}
+  }
+  const urls = ['ws://node-a/ws', 'ws://node-b/ws', 'ws://node-c/ws'];
+  const client = new SignalClient({ urls, token: 't', requireEncryption: false, WebSocket: FakeSocket,
+    reconnect: { interval: 1, maxInterval: 1 }, heartbeatInterval: 60000 });
+  const connected = () => new Promise((resolve) => { const off = client.on('connected', (d) => { off(); resolve(d); }); });
+  await client.connect();
+  for (let drop = 0; drop < 3; drop++) {
+    const again = connected();
+    sockets.at(-1).onclose({ code: 1006, reason: '' });
+    await again;
+  }
+  client.close();
+  assert.deepEqual(sockets.map((s) => s.url), [...urls, urls[0]]);
+  assert.equal(new SignalClient({ url: urls[1], token: 't' }).url, urls[1]);
 });

@@ -4,9 +4,14 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.query.Predicate;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.spi.cluster.hazelcast.impl.ConversionUtils;
 
 import java.util.Collection;
 import java.util.List;
@@ -105,6 +110,37 @@ public final class ClusterView {
   }
 
   /**
+   * Removes from the cluster map behind the Vert.x async map {@code mapName} every entry whose JSON value
+   * has {@code field} equal to {@code value}; answers how many. Each member filters and removes its own
+   * partitions in place, so no entry crosses the network, unlike reading the whole map. Clustered only.
+   */
+  public Future<Integer> removeWhere(Vertx vertx, String mapName, String field, String value) {
+    if (hazelcast == null) {
+      throw new IllegalStateException("removeWhere needs a cluster");
+    }
+    return vertx.executeBlocking(() -> hazelcast.getHazelcastInstance().getMap(mapName)
+        .executeOnEntries(new RemoveEntry(), new JsonFieldEquals(field, value)).size(), false);
+  }
+
+  /** Matches map values that Vert.x stored for a {@link JsonObject} whose {@code field} is {@code value}. */
+  private record JsonFieldEquals(String field, String value) implements Predicate<Object, Object> {
+    @Override
+    public boolean apply(Map.Entry<Object, Object> entry) {
+      return new ConversionUtils().convertReturn(entry.getValue()) instanceof JsonObject json
+          && value.equals(json.getValue(field));
+    }
+  }
+
+  /** Removes the entry it runs on. */
+  private record RemoveEntry() implements EntryProcessor<Object, Object, Boolean> {
+    @Override
+    public Boolean process(Map.Entry<Object, Object> entry) {
+      entry.setValue(null);
+      return Boolean.TRUE;
+    }
+  }
+
+  /**
    * Calls {@code listener} with the id of each node that leaves the cluster, on the caller's Vert.x
    * context (so a verticle may touch its own state from it).
    */
@@ -119,6 +155,11 @@ public final class ClusterView {
    */
   public void onNodeLeft(String key, Consumer<String> listener) {
     keyedLeftListeners.put(key, new Subscription(Vertx.currentContext(), listener));
+  }
+
+  /** Removes the listener registered under {@code key} by {@link #onNodeLeft(String, Consumer)}. */
+  public void removeNodeLeftListener(String key) {
+    keyedLeftListeners.remove(key);
   }
 
   /**

@@ -15,7 +15,9 @@ import java.util.Objects;
  * Cluster-wide map of a service's sessions: id (a connection id, a clientId) → entry with the node that
  * holds the socket under {@code node} plus whatever the service records. A Vert.x SharedData async map:
  * a local map on a single node, a Hazelcast map in a cluster. Entries of a node that leaves the cluster
- * are removed by the surviving nodes. Each node also keeps its own entries in a node-local map, so that
+ * are removed by the surviving members, in place on the members that own them. Every survivor does it (a
+ * removal is idempotent and moves no entry across the network), so the first to hear of the departure
+ * bounds the time the departed node's sessions stay listed, not the busiest. Each node also keeps its own entries in a node-local map, so that
  * after a network split heals it can write back the entries the other side removed while it was cut off.
  */
 public final class SessionDirectory {
@@ -27,14 +29,18 @@ public final class SessionDirectory {
   /** Key, in an own-entry record, of the wall-clock time (ms) it expires at; absent when it does not expire. */
   private static final String EXPIRES_AT = "expiresAt";
 
+  private final Vertx vertx;
   private final ClusterView cluster;
+  private final String mapName;
   private final Future<AsyncMap<String, JsonObject>> map;
   /** This node's entries ({@code entry}, optional {@link #EXPIRES_AT}); shared by every instance of this directory on the node. */
   private final LocalMap<String, JsonObject> own;
 
   /** @param mapName the cluster map's name, one of {@link Addresses}' {@code *_MAP} names */
   public SessionDirectory(Vertx vertx, ClusterView cluster, String mapName) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
+    this.mapName = Objects.requireNonNull(mapName, "mapName");
     this.map = vertx.sharedData().getAsyncMap(mapName);
     this.own = vertx.sharedData().getLocalMap(mapName + ".own");
     cluster.onNodeLeft(mapName, node -> {
@@ -160,8 +166,14 @@ public final class SessionDirectory {
     return map.compose(AsyncMap::size);
   }
 
-  /** Drops every entry held by {@code nodeId}. */
+  /**
+   * Drops every entry held by {@code nodeId}; answers how many. In a cluster each member removes its own
+   * partitions' matches in place; on a single node, a scan of the local map.
+   */
   public Future<Integer> removeNode(String nodeId) {
+    if (cluster.clustered()) {
+      return cluster.removeWhere(vertx, mapName, NODE, nodeId);
+    }
     return map.compose(m -> m.entries().compose(all -> {
       List<Future<Boolean>> removals = new ArrayList<>();
       all.forEach((id, entry) -> {

@@ -196,6 +196,40 @@ class EncryptedWebSocketClientTest {
         "/v1/api/socket/websocket/clients/" + clientId + "/disconnect", token("ops", "admin"), null)).status() == 200;
   }
 
+  /**
+   * Verifies that a client given several urls moves on to the next one when its server goes away, as the
+   * clients of a dead cluster node do, and that the next server serves it.
+   */
+  @Test
+  void reconnectsToTheNextUrlWhenItsServerIsGone() {
+    // GIVEN a second Signal server on a node of its own, listed first, then this test's server
+    Vertx doomed = Vertx.vertx();
+    JsonObject conf = new JsonObject().put("host", "127.0.0.1").put("port", 0);
+    SignalVerticle first = new SignalVerticle(TestPlatform.single(doomed), SignalConfig.read(new ConfigReader(conf), Profile.DEV));
+    await(doomed.deployVerticle(first));
+    EncryptedWebSocketClient client = new EncryptedWebSocketClient(vertx, options(token("till-9", "pos"))
+        .setUrls(List.of("ws://127.0.0.1:" + first.actualPort() + "/ws", "ws://127.0.0.1:" + port + "/ws")));
+    List<ConnectedInfo> connects = new CopyOnWriteArrayList<>();
+    client.connectedHandler(connects::add);
+    await(client.connect());
+    assertThat(await(client.joinRooms(List.of("ws-payment")))).containsExactly("ws-payment");
+    Promise<Object> rejoined = Promise.promise();
+    client.on("join", rejoined::tryComplete);
+
+    // WHEN the first server's node goes away
+    await(doomed.close());
+
+    // THEN the client connects to the second server, re-joins its room there, and gets that server's sends
+    await(rejoined.future());
+    assertThat(connects).hasSize(2);
+    Promise<Object> paid = Promise.promise();
+    client.on("payment.success", paid::tryComplete);
+    assertThat(restSend("/rooms/ws-payment/send", new JsonObject().put("topic", "payment.success").put("data", 7)))
+        .isEqualTo(1);
+    assertThat(await(paid.future())).isEqualTo(7);
+    await(client.close());
+  }
+
   /** Verifies the backoff schedule actually used and reconnect_failed after maxRetries consecutive failures. */
   @Test
   void emitsReconnectFailedAfterMaxRetriesWithBackoff() {

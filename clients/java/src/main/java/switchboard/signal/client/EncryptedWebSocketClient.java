@@ -92,11 +92,13 @@ public final class EncryptedWebSocketClient {
   private final Map<String, RoomPosition> positions = new HashMap<>();
   private volatile State state = State.IDLE;
   private volatile String token;
-  private volatile String url;
+  private volatile List<String> urls;
   private WebSocket socket;
   private ClientHandshake handshake;
   private SessionCipher cipher;
   private int retryCount;
+  /** Index in {@link #urls} of the endpoint the next attempt uses; advances at each reconnect. */
+  private int urlIndex;
   private long heartbeatTimer = -1;
   private long reconnectTimer = -1;
   private Promise<ConnectedInfo> firstConnect;
@@ -104,9 +106,9 @@ public final class EncryptedWebSocketClient {
   public EncryptedWebSocketClient(Vertx vertx, EncryptedWebSocketClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new EncryptedWebSocketClientOptions(Objects.requireNonNull(options, "options"));
-    Objects.requireNonNull(options.getUrl(), "options.url");
+    Objects.requireNonNull(options.getUrl(), "options.url or options.urls");
     this.token = Objects.requireNonNull(options.getToken(), "options.token");
-    this.url = options.getUrl();
+    this.urls = List.copyOf(options.getUrls());
     this.context = vertx.getOrCreateContext();
     this.crypto = new HandshakeCrypto();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -227,7 +229,7 @@ public final class EncryptedWebSocketClient {
    * does it; rooms resume there from the same positions.
    */
   public void updateUrl(String newUrl) {
-    this.url = Objects.requireNonNull(newUrl, "url");
+    this.urls = List.of(Objects.requireNonNull(newUrl, "url"));
   }
 
   /** Closes for good: no reconnect. */
@@ -309,8 +311,8 @@ public final class EncryptedWebSocketClient {
   private void open() {
     state = State.CONNECTING;
     handshake = new ClientHandshake(crypto);
-    String target = url;
-    client.connect(new WebSocketConnectOptions().setAbsoluteURI(target)).onComplete(ar -> {
+    String url = urls.get(urlIndex % urls.size());
+    client.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).onComplete(ar -> {
       if (state != State.CONNECTING) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -318,7 +320,7 @@ public final class EncryptedWebSocketClient {
         return;
       }
       if (ar.failed()) {
-        LOG.log(Level.DEBUG, () -> "connect to " + target + " failed: " + ar.cause());
+        LOG.log(Level.DEBUG, () -> "connect to " + url + " failed: " + ar.cause());
         disconnected(null, null);
         return;
       }
@@ -499,12 +501,13 @@ public final class EncryptedWebSocketClient {
         emit(RECONNECT_FAILED, null);
       }
       if (firstConnect != null) {
-        firstConnect.tryFail(new IllegalStateException("could not connect to " + url));
+        firstConnect.tryFail(new IllegalStateException("could not connect to " + String.join(", ", urls)));
         firstConnect = null;
       }
       return;
     }
     retryCount++;
+    urlIndex = (urlIndex + 1) % urls.size();
     long delay = reconnectDelay(options, retryCount);
     state = State.DISCONNECTED;
     if (reconnectScheduledHandler != null) {

@@ -18,7 +18,7 @@ public class EncryptedWebSocketClientOptions {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
   public static final boolean DEFAULT_REQUIRE_ENCRYPTION = true;
 
-  private String url;
+  private List<String> urls = List.of();
   private String ecdhInfo = DEFAULT_ECDH_INFO;
   private String token;
   private List<String> autoJoinRooms = new ArrayList<>();
@@ -34,7 +34,7 @@ public class EncryptedWebSocketClientOptions {
   }
 
   public EncryptedWebSocketClientOptions(EncryptedWebSocketClientOptions other) {
-    this.url = other.url;
+    this.urls = other.urls;
     this.ecdhInfo = other.ecdhInfo;
     this.token = other.token;
     this.autoJoinRooms = new ArrayList<>(other.autoJoinRooms);
@@ -47,13 +47,30 @@ public class EncryptedWebSocketClientOptions {
     this.requireEncryption = other.requireEncryption;
   }
 
+  /** The first server endpoint, or null when none is set. */
   public String getUrl() {
-    return url;
+    return urls.isEmpty() ? null : urls.get(0);
   }
 
-  /** The server endpoint, e.g. {@code ws://localhost:3500/ws}. Required. */
+  /** The server endpoint, e.g. {@code ws://localhost:3500/ws}. This or {@link #setUrls} is required. */
   public EncryptedWebSocketClientOptions setUrl(String url) {
-    this.url = Objects.requireNonNull(url, "url");
+    this.urls = List.of(Objects.requireNonNull(url, "url"));
+    return this;
+  }
+
+  public List<String> getUrls() {
+    return urls;
+  }
+
+  /**
+   * Several endpoints of one cluster, e.g. one per node: the client connects to the first and moves on to
+   * the next at each reconnect, so the clients of a node that died reach another node within the backoff.
+   */
+  public EncryptedWebSocketClientOptions setUrls(List<String> urls) {
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("urls is empty");
+    }
+    this.urls = List.copyOf(urls);
     return this;
   }
 

@@ -121,6 +121,9 @@ class FingerprintConfigTest {
 
     JsonObject prodRoot = root.copy().put("profile", "prod").put("jwt", new JsonObject()
         .put("hs256Secret", "a-real-production-secret-of-enough-length-0123456789"));
+    // SecureCall, read before Fingerprint, needs its own prod secret to get that far.
+    prodRoot.getJsonObject("securecall").put("turn", new JsonObject()
+        .put("secrets", new JsonArray().add("a-real-turn-secret-of-enough-length-0123456789")));
     prodRoot.getJsonObject("fingerprint").put("extraApiKeys", "ak_test_fromenv0000000000001=device:read");
     assertThatThrownBy(() -> AppConfig.read(prodRoot, ServiceCatalog.all()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("fingerprint.extraApiKeys")

@@ -272,9 +272,13 @@ async function walletAcrossHosts(cleanup) {
   socket.send(await signed('SUBSCRIBE_BALANCE', { requestId, domainSeparators: [usdc.domainSeparator] }));
   const subscribed = await socket.next((m) => m.payload?.requestId === requestId, 'SUBSCRIBED on node 2');
   if (subscribed.type !== 'SUBSCRIBED') throw new Error(`SUBSCRIBE_BALANCE answered ${JSON.stringify(subscribed)}`);
+  // The payer's consent: an EIP-712 Transfer in the gateway's domain, typed as /basic-data publishes it.
+  const transferData = { from: wallet.address, to: ethers.Wallet.createRandom().address, amount: '250',
+    domainSeparator: usdc.domainSeparator, deadline: Math.floor(Date.now() / 1000) + 300 };
+  const transferSig = ethers.Signature.from(await wallet.signTypedData(basic.domain, basic.transferTypes, transferData));
   const transfer = await fetchJson(`http://${NODES[1]}:${PORTS.wallet}/api/wallet/transfers`, {
     method: 'POST', headers: { authorization: `Bearer ${SERVICE}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ from: wallet.address, to: ethers.Wallet.createRandom().address, amount: '250', token: usdc.symbol }) }, WAIT_MS);
+    body: JSON.stringify({ ...transferData, signature: { v: transferSig.v, r: transferSig.r, s: transferSig.s } }) }, WAIT_MS);
   if (transfer.status !== 200) throw new Error(`POST /api/wallet/transfers on node 1 answered ${transfer.status} ${JSON.stringify(transfer.json)}`);
   const update = await socket.next((m) => m.type === 'BALANCE_UPDATE', 'BALANCE_UPDATE on node 2');
   const left = (BigInt(funded[1]) - 250n).toString();
@@ -446,7 +450,9 @@ async function main() {
   const rogueTls = env('MH_ROGUE_TLS_DIR');
   cluster(['--netns', 'add', env('MH_ROGUE_INDEX')], {
     SWITCHBOARD_CLUSTER_TLS_CERT: `${rogueTls}/rogue.pem`, SWITCHBOARD_CLUSTER_TLS_KEY: `${rogueTls}/rogue.key`,
-    SWITCHBOARD_CLUSTER_TLS_CA: `${rogueTls}/ca.pem` });
+    SWITCHBOARD_CLUSTER_TLS_CA: `${rogueTls}/ca.pem`,
+    // nor does it know the secret that seals the room history
+    SWITCHBOARD_SIGNAL_HISTORY_SECRET: randomUUID() + randomUUID() });
   const rogueUp = await until(async () => (await fetchJson(`http://${ROGUE}:9100/health`, {}, 3000)).status === 200, 150000, 500);
   check(rogueUp !== null, 'rogue node started');
   if (rogueUp !== null) {

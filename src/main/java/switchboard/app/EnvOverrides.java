@@ -30,6 +30,7 @@ public final class EnvOverrides {
     string(env, "SWITCHBOARD_DEV_SECRETS_FILE", out, "devSecretsFile");
     string(env, "SWITCHBOARD_MANAGEMENT_HOST", out, "management", "host");
     string(env, "APP_ENV_WEBSOCKET_ECDH_INFO", out, "signal", "ecdhInfo");
+    string(env, "SWITCHBOARD_SIGNAL_HISTORY_SECRET", out, "signal", "historySecret");
     String turn = text(env, "SWITCHBOARD_TURN_SECRET");
     if (turn != null && !turn.isEmpty()) {
       section(out, "securecall", "turn").put("secrets", new JsonArray().add(turn));

@@ -7,6 +7,14 @@ import switchboard.platform.Profile;
 import switchboard.platform.ServiceConfig;
 import switchboard.ws.WsLimits;
 
+import switchboard.config.DevSecrets;
+import switchboard.signal.impl.HistorySeal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +39,8 @@ import java.util.Set;
 public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPath, String ecdhInfo,
                            boolean encryption, boolean requireEncryption, int maxDecryptFailures,
                            Map<String, RoomPolicy> rooms, WsLimits limits, Duration routeTimeout,
-                           int maxRestBodyBytes) implements ServiceConfig {
+                           int maxRestBodyBytes, HistorySeal historySeal, boolean historySecretConfigured)
+    implements ServiceConfig {
 
   public static final int DEFAULT_PORT = 3500;
   public static final String DEFAULT_WS_PATH = "/ws";
@@ -68,7 +77,18 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
     rooms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
   }
 
+  /** Dev nodes without a configured or generated secret share this one, so test clusters in one JVM agree. */
+  private static final byte[] PROCESS_HISTORY_KEY = randomKey();
+
   public static SignalConfig read(ConfigReader r, Profile profile) {
+    return read(r, profile, null);
+  }
+
+  /**
+   * @param devSecrets this installation's generated secrets (dev only; null when there are none), from
+   *                   which a dev cluster on one machine derives its history key
+   */
+  public static SignalConfig read(ConfigReader r, Profile profile, Supplier<DevSecrets> devSecrets) {
     boolean encryption = r.bool("encryption", true);
     if (!encryption && profile == Profile.PROD) {
       throw new ConfigException(r.key("encryption"), "cannot be false in the prod profile");
@@ -92,7 +112,43 @@ public record SignalConfig(boolean enabled, HttpEndpointConfig http, String wsPa
         rooms(r, profile),
         WsLimits.read(r.section("ws"), DEFAULT_LIMITS),
         r.millis("routeTimeoutMs", 1000, 100, 60_000),
-        r.integer("maxRestBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
+        r.integer("maxRestBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024),
+        new HistorySeal(historyKey(r, profile, devSecrets)),
+        !r.string("historySecret", "").isEmpty());
+  }
+
+  /**
+   * The key that seals the room history in Hazelcast: SHA-256 of {@code historySecret}; in dev without one,
+   * derived from the installation's generated secrets, else (tests) this process's random key. Prod without
+   * one gets a random key: fine for a single node; a clustered prod node refuses to start (SignalVerticle).
+   */
+  private static byte[] historyKey(ConfigReader r, Profile profile, Supplier<DevSecrets> devSecrets) {
+    String secret = r.string("historySecret", "");
+    if (!secret.isEmpty()) {
+      if (secret.length() < 32) {
+        throw r.invalid("historySecret", "must be at least 32 characters");
+      }
+      return sha256("switchboard signal history\n" + secret);
+    }
+    if (profile == Profile.PROD) {
+      return randomKey();
+    }
+    return devSecrets != null ? sha256("switchboard signal history\n" + devSecrets.get().jwtSecret())
+        : PROCESS_HISTORY_KEY.clone();
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 
   private static Map<String, RoomPolicy> rooms(ConfigReader r, Profile profile) {

@@ -2,12 +2,14 @@ package switchboard.signal;
 
 import io.vertx.core.Future;
 import switchboard.config.ConfigReader;
+import switchboard.config.DevSecrets;
 import switchboard.platform.Platform;
 import switchboard.platform.Profile;
 import switchboard.platform.RunningService;
 import switchboard.platform.ServiceDefinition;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The Signal service as the launcher knows it: section {@code signal}, one verticle per node. */
 public final class SignalDefinition implements ServiceDefinition<SignalConfig> {
@@ -20,6 +22,11 @@ public final class SignalDefinition implements ServiceDefinition<SignalConfig> {
   @Override
   public SignalConfig parse(ConfigReader section, Profile profile) {
     return SignalConfig.read(section, profile);
+  }
+
+  @Override
+  public SignalConfig parse(ConfigReader section, Profile profile, Supplier<DevSecrets> devSecrets) {
+    return SignalConfig.read(section, profile, profile == Profile.PROD ? null : devSecrets);
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import switchboard.bus.Addresses;
+import switchboard.config.ConfigException;
+import switchboard.platform.Profile;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
@@ -59,7 +61,12 @@ public final class SignalVerticle extends VerticleBase {
     // One metrics object per service: a second one would register its connection gauge in vain.
     ServiceMetrics metrics = platform.metricsFor(SERVICE);
     HazelcastInstance hazelcast = platform.cluster().hazelcast();
-    Future<RoomHistory> history = hazelcast != null ? HazelcastRoomHistory.create(vertx, hazelcast, config.rooms())
+    if (hazelcast != null && platform.profile() == Profile.PROD && !config.historySecretConfigured()) {
+      return Future.failedFuture(new ConfigException("signal.historySecret",
+          "is required by --profile prod in a cluster (it seals the room history Hazelcast holds)"));
+    }
+    Future<RoomHistory> history = hazelcast != null
+        ? HazelcastRoomHistory.create(vertx, hazelcast, config.rooms(), config.historySeal())
         : Future.succeededFuture(new InMemoryRoomHistory(config.rooms(), System::currentTimeMillis));
     return history.compose(h -> {
       hub = new SignalHub(vertx, new SessionDirectory(vertx, platform.cluster(), Addresses.SIGNAL_SESSIONS_MAP), h,

@@ -18,6 +18,7 @@ import switchboard.signal.client.EncryptedWebSocketClientOptions;
 import switchboard.signal.crypto.HandshakeCrypto;
 import switchboard.signal.crypto.SessionCipher;
 import switchboard.signal.impl.HazelcastRoomHistory;
+import switchboard.signal.impl.HistorySeal;
 import switchboard.signal.impl.RoomHistory;
 import switchboard.testing.TestCluster;
 import switchboard.testing.TestPlatform;
@@ -223,6 +224,42 @@ class SignalResumeTest {
   }
 
   /**
+   * Verifies that a Hazelcast member without the nodes' history key can neither read a room's messages from
+   * the history nor put one there that a node delivers: its entry keeps its offset but has no frame.
+   */
+  @Test
+  void entriesSealedWithAnotherKeyAreNeverDelivered() {
+    try (TestCluster cluster = TestCluster.start(2)) {
+      Map<String, RoomPolicy> rooms = Map.of("sealed", new RoomPolicy("sealed", Set.of(), false,
+          new RoomPolicy.History(100, 300)));
+      RoomHistory honest = await(HazelcastRoomHistory.create(cluster.vertx(0), cluster.platform(0).cluster().hazelcast(),
+          rooms, new HistorySeal(randomKey())));
+      RoomHistory foreign = await(HazelcastRoomHistory.create(cluster.vertx(1), cluster.platform(1).cluster().hazelcast(),
+          rooms, new HistorySeal(randomKey())));
+      JsonObject mine = new JsonObject().put("event", "msg").put("data", "from a node");
+      await(honest.append("sealed", mine));
+      await(foreign.append("sealed", new JsonObject().put("event", "msg").put("data", "injected")));
+      RoomHistory.Slice seen = await(honest.read("sealed", 0, 10));
+      assertThat(seen.entries()).extracting(RoomHistory.Entry::offset).containsExactly(1L, 2L);
+      assertThat(seen.entries().get(0).frame()).isEqualTo(mine);
+      assertThat(seen.entries().get(1).frame()).isNull();
+      assertThat(await(foreign.read("sealed", 0, 10)).entries().get(0).frame()).isNull();
+      String raw = cluster.platform(1).cluster().hazelcast().<String>getRingbuffer(Addresses.signalHistory("sealed"))
+          .readOne(0);
+      assertThat(raw).doesNotContain("from a node");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /**
    * Verifies that appends from two nodes at once get distinct, gapless offsets, and measures what the
    * clustered history costs per message: heap (both copies, all members in this JVM) and CPU (all members).
    */
@@ -233,8 +270,9 @@ class SignalResumeTest {
       JsonObject frame = new JsonObject().put("event", "msg").put("data", "x".repeat(1000));
       Map<String, RoomPolicy> rooms = Map.of("cost", new RoomPolicy("cost", Set.of(), false,
           new RoomPolicy.History(n, 300)));
-      List<RoomHistory> histories = IntStream.range(0, 2).mapToObj(i ->
-          await(HazelcastRoomHistory.create(cluster.vertx(i), cluster.platform(i).cluster().hazelcast(), rooms))).toList();
+      HistorySeal seal = new HistorySeal(randomKey());
+      List<RoomHistory> histories = IntStream.range(0, 2).mapToObj(i -> await(HazelcastRoomHistory.create(
+          cluster.vertx(i), cluster.platform(i).cluster().hazelcast(), rooms, seal))).toList();
       await(histories.get(0).append("cost", frame));
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long heapBefore = usedHeapAfterGc();

@@ -33,11 +33,13 @@ public final class HazelcastRoomHistory implements RoomHistory {
   private final Context context;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> epochs;
+  private final HistorySeal seal;
 
-  private HazelcastRoomHistory(Vertx vertx, Context context, HazelcastInstance hazelcast) {
+  private HazelcastRoomHistory(Vertx vertx, Context context, HazelcastInstance hazelcast, HistorySeal seal) {
     this.vertx = vertx;
     this.context = context;
     this.hazelcast = hazelcast;
+    this.seal = seal;
     this.epochs = hazelcast.getMap(Addresses.SIGNAL_EPOCHS_MAP);
   }
 
@@ -45,7 +47,8 @@ public final class HazelcastRoomHistory implements RoomHistory {
    * Registers every room's ringbuffer configuration with the cluster (identical on every node, so adding
    * it again is accepted), then answers the history, bound to the caller's context.
    */
-  public static Future<RoomHistory> create(Vertx vertx, HazelcastInstance hazelcast, Map<String, RoomPolicy> rooms) {
+  public static Future<RoomHistory> create(Vertx vertx, HazelcastInstance hazelcast, Map<String, RoomPolicy> rooms,
+                                           HistorySeal seal) {
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
       for (RoomPolicy room : rooms.values()) {
@@ -55,7 +58,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
             .setBackupCount(1)
             .setAsyncBackupCount(0));
       }
-      return new HazelcastRoomHistory(vertx, context, hazelcast);
+      return new HazelcastRoomHistory(vertx, context, hazelcast, seal);
     });
   }
 
@@ -65,7 +68,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   @Override
   public Future<Position> append(String room, JsonObject frame) {
-    Future<Long> sequence = Future.fromCompletionStage(ring(room).addAsync(frame.encode(), OverflowPolicy.OVERWRITE), context);
+    Future<Long> sequence = Future.fromCompletionStage(ring(room).addAsync(seal.seal(room, frame.encode()), OverflowPolicy.OVERWRITE), context);
     Future<String> epoch = Future.fromCompletionStage(epochs.getAsync(room), context)
         .compose(e -> e != null ? Future.succeededFuture(e) : vertx.executeBlocking(() -> {
           String fresh = UUID.randomUUID().toString();
@@ -88,7 +91,9 @@ public final class HazelcastRoomHistory implements RoomHistory {
         try {
           ReadResultSet<String> read = ring.readManyAsync(after, 0, max, null).toCompletableFuture().get();
           for (int i = 0; i < read.size(); i++) {
-            entries.add(new Entry(read.getSequence(i) + 1, new JsonObject(read.get(i))));
+            String frame = seal.open(room, read.get(i));
+            // an entry no node sealed (a foreign Hazelcast member's) keeps its offset but is never delivered
+            entries.add(new Entry(read.getSequence(i) + 1, frame == null ? null : new JsonObject(frame)));
           }
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof StaleSequenceException stale)) {

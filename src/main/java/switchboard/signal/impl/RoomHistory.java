@@ -16,7 +16,7 @@ public interface RoomHistory {
   record Position(long offset, String epoch) {
   }
 
-  /** One retained message: its offset and its {@code {event, data}} frame. */
+  /** One retained message: its offset and its {@code {event, data}} frame, null when it failed its seal. */
   record Entry(long offset, JsonObject frame) {
   }
 

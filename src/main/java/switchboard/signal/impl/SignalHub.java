@@ -289,7 +289,11 @@ public final class SignalHub {
       if (ar.succeeded()) {
         for (RoomHistory.Entry e : ar.result().entries()) {
           if (e.offset() == stream.delivered + 1 && e.offset() < before) {
-            emit(room, stream, e.offset(), stamped(e.frame(), room, e.offset(), ar.result().epoch()));
+            if (e.frame() != null) {
+              emit(room, stream, e.offset(), stamped(e.frame(), room, e.offset(), ar.result().epoch()));
+            } else {
+              stream.delivered = e.offset();
+            }
           }
         }
       } else {
@@ -348,9 +352,12 @@ public final class SignalHub {
       long last = after;
       long replayed = missed;
       for (RoomHistory.Entry e : slice.entries()) {
+        last = e.offset();
+        if (e.frame() == null) {
+          continue;
+        }
         String plaintext = stamped(e.frame(), room, e.offset(), slice.epoch()).encode();
         s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
-        last = e.offset();
         replayed++;
       }
       s.roomOffset(room, last);

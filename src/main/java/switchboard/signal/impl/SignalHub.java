@@ -210,7 +210,8 @@ public final class SignalHub {
       stream.delivered = offset - 1;
     }
     if (stream.known && offset <= stream.delivered) {
-      return 0;
+      // already delivered, read from the history when this copy was late: the members have it
+      return members.size();
     }
     if (stream.known && offset == stream.delivered + 1) {
       int reached = emit(room, stream, offset, frame);

@@ -5,6 +5,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { Client as StompClient } from '@stomp/stompjs';
 import { ethers } from 'ethers';
+import { assert, runChecks, withTimeout } from './seed/harness.mjs';
 
 const env = (name, fallback) => {
   const value = process.env[name] ?? fallback;
@@ -52,18 +53,6 @@ function jwt(sub, roles, ttlSeconds = 300) {
   const body = b64url(JSON.stringify({ sub, roles, iat: now, exp: now + ttlSeconds }));
   const sig = createHmac('sha256', JWT_SECRET).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function postJson(url, token, body) {
@@ -803,50 +792,4 @@ const checks = [
 ];
 
 // A client that fails after its check has already failed on something else must not end the run.
-process.on('unhandledRejection', (e) => {
-  if (VERBOSE) console.log(`  (late failure ignored: ${e?.message ?? e})`);
-});
-
-const only = process.argv.slice(2);
-const unknown = only.filter((name) => !checks.some(([known]) => known === name));
-if (unknown.length) {
-  console.error(`interop: unknown check ${unknown.join(', ')} (known: ${checks.map(([n]) => n).join(', ')})`);
-  process.exit(2);
-}
-let passed = 0;
-let failed = 0;
-const watchdog = setTimeout(() => {
-  console.log(`FAIL interop: the run exceeded ${RUN_MS / 1000} s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, RUN_MS);
-
-for (const [name, check] of checks) {
-  if (only.length && !only.includes(name)) continue;
-  const started = Date.now();
-  const steps = [];
-  const cleanup = [];
-  const step = (text) => {
-    steps.push(text);
-    if (VERBOSE) console.log(`  ok ${name}: ${text}`);
-  };
-  try {
-    await withTimeout(check(step, cleanup), CHECK_MS, `the ${name} check`);
-    passed++;
-    console.log(`PASS ${name} (${steps.length} steps, ${Date.now() - started} ms): ${steps.join('; ')}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name} after ${steps.length} steps (${steps.at(-1) ?? 'none'}): ${e.message}`);
-  } finally {
-    for (const close of cleanup) {
-      try {
-        await close();
-      } catch {
-        // a socket that is already gone needs no closing
-      }
-    }
-  }
-}
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+await runChecks(checks, { checkMs: CHECK_MS, runMs: RUN_MS });

@@ -77,7 +77,11 @@ export class EventRecorder {
 }
 
 /** Runs [name, check] pairs (all, or those named in argv); prints PASS/FAIL lines and the totals; exits. */
-export async function runChecks(checks, { checkMs = 30000, only = process.argv.slice(2) } = {}) {
+/**
+ * Runs the named checks (all, or those named on the command line), each bounded by checkMs and the whole run
+ * by runMs when given; prints a PASS or FAIL line per check and the totals, and exits 0 only if all passed.
+ */
+export async function runChecks(checks, { checkMs = 30000, runMs = 0, only = process.argv.slice(2) } = {}) {
   const unknown = only.filter((name) => !checks.some(([known]) => known === name));
   if (unknown.length) {
     console.error(`interop: unknown check ${unknown.join(', ')} (known: ${checks.map(([n]) => n).join(', ')})`);
@@ -88,6 +92,11 @@ export async function runChecks(checks, { checkMs = 30000, only = process.argv.s
   });
   let passed = 0;
   let failed = 0;
+  const watchdog = runMs > 0 ? setTimeout(() => {
+    console.log(`FAIL interop: the run exceeded ${runMs / 1000} s`);
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  }, runMs) : null;
   for (const [name, check] of checks) {
     if (only.length && !only.includes(name)) continue;
     const started = Date.now();
@@ -114,6 +123,7 @@ export async function runChecks(checks, { checkMs = 30000, only = process.argv.s
       }
     }
   }
+  clearTimeout(watchdog);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }

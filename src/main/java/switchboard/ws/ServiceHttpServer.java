@@ -71,9 +71,15 @@ public final class ServiceHttpServer {
     if (ws != null) {
       ws.tune(options);
     }
-    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+    HttpServer server = vertx.createHttpServer(options);
     if (ws != null) {
       ws.attach(server);
+      server.requestHandler(request -> {
+        ws.requestHeadArrived(request.remoteAddress());
+        router.handle(request);
+      });
+    } else {
+      server.requestHandler(router);
     }
     return server.listen();
   }

@@ -45,6 +45,18 @@ public final class WsEndpoint {
   private final Map<String, WsConnection> connections = new HashMap<>();
   private HttpServerOptions tunedOptions;
   private long sweepTimer = -1;
+  /**
+   * Connections that have not yet sent a whole request head, by peer address, with when they opened: the
+   * sweep closes them after {@link #REQUEST_HEAD_DEADLINE}, so neither headers trickled a byte at a time
+   * (slowloris) nor sockets that never send anything hold a connection for long.
+   */
+  private final Map<String, Unserved> unserved = new HashMap<>();
+
+  /** How long a new connection may take to send its first request head (an upgrade or a REST call). */
+  public static final java.time.Duration REQUEST_HEAD_DEADLINE = java.time.Duration.ofSeconds(10);
+
+  private record Unserved(io.vertx.core.http.HttpConnection connection, long openedNanos) {
+  }
   private long lastPingNanos = System.nanoTime();
 
   /** An endpoint of a JSON service: each text message is parsed and handed to {@code handler}. */
@@ -98,14 +110,22 @@ public final class WsEndpoint {
     tunedOptions = options.setMaxWebSocketFrameSize(limits.hardFrameBytes())
         .setMaxWebSocketMessageSize(limits.hardFrameBytes())
         .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(limits.compression());
+        .setPerMessageWebSocketCompressionSupported(limits.compression())
+        // Without h2c, a connection exists (and its request-head deadline runs) from its first moment, not
+        // from when its first 24 bytes have told HTTP/1 from HTTP/2 apart; no client here speaks h2c.
+        .setHttp2ClearTextEnabled(false);
     return tunedOptions;
   }
 
   /** Takes over the server's WebSocket upgrades and starts the endpoint's sweep. */
   public void attach(HttpServer server) {
     HttpServerOptions options = tunedOptions != null ? tunedOptions : new HttpServerOptions();
-    server.connectionHandler(connection -> BoundedDeflate.install(connection, options, limits.maxMessageBytes()));
+    server.connectionHandler(connection -> {
+      BoundedDeflate.install(connection, options, limits.maxMessageBytes());
+      String peer = String.valueOf(connection.remoteAddress());
+      unserved.put(peer, new Unserved(connection, System.nanoTime()));
+      connection.closeHandler(v -> unserved.remove(peer));
+    });
     server.webSocketHandshakeHandler(this::handleHandshake);
     server.webSocketHandler(ws -> {
     });
@@ -146,7 +166,13 @@ public final class WsEndpoint {
     return Future.succeededFuture();
   }
 
+  /** A whole request head arrived on the connection from {@code peer}: it is no longer held to the deadline. */
+  public void requestHeadArrived(io.vertx.core.net.SocketAddress peer) {
+    unserved.remove(String.valueOf(peer));
+  }
+
   private void handleHandshake(ServerWebSocketHandshake handshake) {
+    requestHeadArrived(handshake.remoteAddress());
     long started = System.nanoTime();
     String ip = HandshakeGuard.ip(handshake);
     guard.admit(handshake, paths, metrics).onSuccess(socket -> {
@@ -268,6 +294,15 @@ public final class WsEndpoint {
     long grace = limits.slowConsumerGrace().toNanos();
     long ping = limits.pingInterval().toNanos();
     boolean pingDue = ping > 0 && now - lastPingNanos >= ping;
+    long headDeadline = REQUEST_HEAD_DEADLINE.toNanos();
+    for (var it = unserved.values().iterator(); it.hasNext(); ) {
+      Unserved u = it.next();
+      if (now - u.openedNanos() > headDeadline) {
+        it.remove();
+        metrics.error("REQUEST_HEAD_TIMEOUT");
+        u.connection().close();
+      }
+    }
     if (pingDue) {
       lastPingNanos = now;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import switchboard.app.SwitchboardNode;
 import switchboard.signal.client.ClientHandshake;
 import switchboard.signal.crypto.HandshakeCrypto;
+import switchboard.ws.WsEndpoint;
 import switchboard.testing.Memory;
 import switchboard.testing.RawWebSocket;
 import switchboard.testing.TestNode;
@@ -183,10 +184,19 @@ class AbuseSuiteTest {
     outcome.forEach((service, what) -> assertThat(what).as(service).isEqualTo("close 1007"));
   }
 
+  /**
+   * Verifies that 2,000 sockets that never send a byte, and one that trickles its request head a byte at a
+   * time (slowloris), neither stop the node nor hold their connections past the request-head deadline.
+   */
   @Test
-  void twoThousandHalfOpenSocketsDoNotStopTheNode() throws IOException {
+  void halfOpenAndSlowlorisSocketsAreClosedAtTheRequestHeadDeadline() throws Exception {
     List<Socket> idle = new ArrayList<>();
     long before = Memory.eventLoopAllocatedBytes();
+    long opened = System.nanoTime();
+    Socket slow = new Socket();
+    slow.connect(new InetSocketAddress("127.0.0.1", port("signal")), 5000);
+    Thread trickle = new Thread(() -> trickleRequestHead(slow), "slowloris");
+    trickle.start();
     try {
       for (int i = 0; i < 2000; i++) {
         Socket s = new Socket();
@@ -201,10 +211,38 @@ class AbuseSuiteTest {
       long allocated = Memory.eventLoopAllocatedBytes() - before;
       System.out.printf("2,000 half-open sockets: event loops allocated %d KB%n", allocated / 1024);
       assertThat(allocated).isLessThan(ALLOCATION_BUDGET);
+      // THEN the server closes every one of them once the deadline has passed, the trickler too
+      long deadlineMs = WsEndpoint.REQUEST_HEAD_DEADLINE.toMillis();
+      for (Socket s : idle) {
+        s.setSoTimeout((int) deadlineMs + 5000);
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      trickle.join(deadlineMs + 5000);
+      assertThat(trickle.isAlive()).as("the slowloris socket is still open").isFalse();
+      long tookMs = (System.nanoTime() - opened) / 1_000_000;
+      System.out.printf("half-open and slowloris sockets closed after %d ms (deadline %d ms)%n", tookMs, deadlineMs);
+      assertThat(tookMs).isGreaterThanOrEqualTo(deadlineMs).isLessThan(deadlineMs + 5000);
+      bystanderStillServed();
     } finally {
       for (Socket s : idle) {
         s.close();
       }
+      slow.close();
+    }
+  }
+
+  /** Writes a request head one byte every 200 ms, forever: until the server closes the socket. */
+  private static void trickleRequestHead(Socket socket) {
+    byte[] head = "GET /ws HTTP/1.1\r\nHost: localhost\r\nX-Trickle: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try {
+      var out = socket.getOutputStream();
+      for (int i = 0; ; i++) {
+        out.write(i < head.length ? head[i] : 'a');
+        out.flush();
+        Thread.sleep(200);
+      }
+    } catch (IOException | InterruptedException closed) {
+      // the server closed it: what the test waits for
     }
   }
 }

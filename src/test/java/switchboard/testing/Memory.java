@@ -27,4 +27,18 @@ public final class Memory {
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
+
+  /** This process's resident set size (VmRSS of /proc/self/status), in bytes. */
+  public static long residentSetBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
 }

@@ -87,6 +87,7 @@ class CompressionBombTest {
     EchoService service = deploy(WsLimits.DEFAULTS.withCompression(true));
     WsTestClient bystander = await(WsTestClient.connect(vertx, service.port, "/ws"));
     long heapBefore = Memory.heapUsedAfterGc();
+    long rssBefore = Memory.residentSetBytes();
     long allocatedBefore = Memory.eventLoopAllocatedBytes();
     try (RawWebSocket attacker = RawWebSocket.open(service.port, "/ws", OFFER_DEFLATE)) {
       // THEN permessage-deflate is negotiated
@@ -100,9 +101,13 @@ class CompressionBombTest {
     }
     long allocated = Memory.eventLoopAllocatedBytes() - allocatedBefore;
     long heapAfter = Memory.heapUsedAfterGc();
-    System.out.printf("bomb (%d KB compressed), compression on: event loops allocated %d KB; heap %d → %d MB%n",
-        bomb.length / 1024, allocated / 1024, heapBefore >> 20, heapAfter >> 20);
+    long rssAfter = Memory.residentSetBytes();
+    System.out.printf("bomb (%d KB compressed), compression on: event loops allocated %d KB; heap %d → %d MB; "
+        + "RSS %d → %d MB%n", bomb.length / 1024, allocated / 1024, heapBefore >> 20, heapAfter >> 20,
+        rssBefore >> 20, rssAfter >> 20);
     assertThat(allocated).isLessThan(ALLOCATION_BUDGET);
+    // inflating the 200 MB would have taken at least that much memory
+    assertThat(rssAfter - rssBefore).isLessThan(64L << 20);
     // AND the bystander still gets answers
     echoes(bystander);
     assertThat(service.closes(1009)).isEqualTo(1.0);

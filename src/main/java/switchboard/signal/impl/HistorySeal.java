@@ -22,6 +22,8 @@ public final class HistorySeal {
 
   private final SecretKeySpec key;
   private final SecureRandom random = new SecureRandom();
+  /** One cipher per thread: appends run on the event loop, reads on workers; getInstance per message is slow. */
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(HistorySeal::newCipher);
 
   /** @param key 32 bytes */
   public HistorySeal(byte[] key) {
@@ -36,7 +38,7 @@ public final class HistorySeal {
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(room.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(frame.getBytes(StandardCharsets.UTF_8));
@@ -49,6 +51,14 @@ public final class HistorySeal {
     }
   }
 
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is unavailable", e);
+    }
+  }
+
   /** The frame's text, or null when the entry was not sealed with this key for this room. */
   public String open(String room, String stored) {
     try {
@@ -56,7 +66,7 @@ public final class HistorySeal {
       if (in.length < IV_BYTES + TAG_BITS / 8) {
         return null;
       }
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
       cipher.updateAAD(room.getBytes(StandardCharsets.UTF_8));
       return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);

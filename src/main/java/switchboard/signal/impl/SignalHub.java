@@ -124,10 +124,12 @@ public final class SignalHub {
     if (!streams.containsKey(room)) {
       RoomStream stream = new RoomStream();
       streams.put(room, stream);
-      // messages older than the newest one now were published before anyone here joined
+      // messages older than the newest one now were published before anyone here joined; but the read may
+      // answer after messages that reached this node since the join, and those are the members' to get
       history.read(room, Long.MAX_VALUE - 1, 0).onComplete(ar -> {
         if (ar.succeeded()) {
-          stream.delivered = ar.result().newest();
+          long newest = ar.result().newest();
+          stream.delivered = stream.waiting.isEmpty() ? newest : Math.min(newest, stream.waiting.firstKey() - 1);
         } else {
           LOG.warn("room {}: could not read the history's newest offset: {}", room, ar.cause().toString());
           if (!stream.waiting.isEmpty()) {

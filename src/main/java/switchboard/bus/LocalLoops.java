@@ -67,6 +67,21 @@ public final class LocalLoops {
     return owners.containsKey(clientId);
   }
 
+  /** Clients held by each loop, in the order the loops joined. */
+  public List<Integer> holdingPerLoop() {
+    List<Integer> counts = new ArrayList<>();
+    for (Loop loop : loops) {
+      int held = 0;
+      for (Loop owner : owners.values()) {
+        if (owner == loop) {
+          held++;
+        }
+      }
+      counts.add(held);
+    }
+    return counts;
+  }
+
   /** Clients held on this node's loops. */
   public int holding() {
     return owners.size();

@@ -54,6 +54,11 @@ public final class SignalVerticle extends VerticleBase {
     return port.port().result();
   }
 
+  /** Authenticated clients on each event loop of this node. */
+  List<Integer> clientsPerLoop() {
+    return hub.clientsPerLoop();
+  }
+
   @Override
   public Future<?> start() {
     HazelcastInstance hazelcast = platform.cluster().hazelcast();

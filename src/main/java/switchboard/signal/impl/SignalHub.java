@@ -73,6 +73,11 @@ public final class SignalHub {
     return loops.deliver(message);
   }
 
+  /** Authenticated clients on each of this node's loops. */
+  public List<Integer> clientsPerLoop() {
+    return loops.holdingPerLoop();
+  }
+
   /** Authenticated clients on this node. */
   public int localCount() {
     return loops.holding();

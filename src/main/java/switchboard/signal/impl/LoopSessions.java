@@ -210,10 +210,6 @@ public final class LoopSessions {
       return 0;
     }
     long offset = n.longValue();
-    long messageId = nodeFrame.getValue(SignalHub.MESSAGE_ID) instanceof Number id ? id.longValue() : RoomHistory.NO_ID;
-    // a shallow copy without the id: the node frame is shared with the node's other loops
-    JsonObject frame = new JsonObject(new LinkedHashMap<>(nodeFrame.getMap()));
-    frame.remove(SignalHub.MESSAGE_ID);
     if (stream.known && stream.delivered < 0) {
       stream.delivered = offset - 1;
     }
@@ -221,6 +217,10 @@ public final class LoopSessions {
       // already delivered, read from the history when this copy was late: the members have it
       return members.size();
     }
+    long messageId = nodeFrame.getValue(SignalHub.MESSAGE_ID) instanceof Number id ? id.longValue() : RoomHistory.NO_ID;
+    // a shallow copy without the id: the node frame is shared with the node's other loops
+    JsonObject frame = new JsonObject(new LinkedHashMap<>(nodeFrame.getMap()));
+    frame.remove(SignalHub.MESSAGE_ID);
     if (stream.known && offset == stream.delivered + 1) {
       int reached = emit(room, stream, offset, messageId, frame);
       drain(room, stream);
@@ -342,7 +342,8 @@ public final class LoopSessions {
       return;
     }
     RecentMessageIds seen = new RecentMessageIds(RECENT_IDS);
-    stream.ready.future().onComplete(ignored -> replay(s, room, epoch, Math.max(0, offset - RECENT_IDS), offset, 0, seen));
+    stream.ready.future().onComplete(ignored ->
+        replay(s, room, epoch, Math.max(0, offset - RECENT_IDS), offset, 0, seen));
   }
 
   /** Reads from {@code from}: entries up to {@code after} only tell copies apart, later ones are replayed. */

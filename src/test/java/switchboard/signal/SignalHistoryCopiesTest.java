@@ -6,9 +6,15 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import switchboard.bus.Addresses;
 import switchboard.signal.SignalTestSupport.Peer;
+import switchboard.signal.impl.HazelcastRoomHistory;
+import switchboard.signal.impl.HistorySeal;
+import switchboard.signal.impl.InMemoryRoomHistory;
+import switchboard.signal.impl.RoomHistory;
 import switchboard.testing.TestCluster;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static switchboard.signal.SignalTestSupport.token;
@@ -81,6 +87,37 @@ class SignalHistoryCopiesTest {
       for (Peer p : List.of(live, fromStart, fromOne, fromThree)) {
         assertAt(p.nextDecrypted(), 7, 4);
         p.expectNothingElse();
+      }
+    }
+  }
+
+  /**
+   * Verifies what delivery relies on, in the clustered and the in-memory history alike: each entry comes
+   * back with its message id, a read from before the window starts at its oldest entry, and the newest
+   * entries can be read without knowing their offsets.
+   */
+  @Test
+  void historiesKeepIdsClampReadsToTheWindowAndReadTheLatest() {
+    Map<String, RoomPolicy> rooms = Map.of("small", new RoomPolicy("small", Set.of(), false,
+        new RoomPolicy.History(3, 300)));
+    try (TestCluster cluster = TestCluster.start(1)) {
+      RoomHistory clustered = await(HazelcastRoomHistory.create(cluster.vertx(0),
+          cluster.platform(0).cluster().hazelcast(), rooms, new HistorySeal(new byte[32])));
+      for (RoomHistory history : List.of(clustered, new InMemoryRoomHistory(rooms, System::currentTimeMillis))) {
+        for (long i = 1; i <= 5; i++) {
+          await(history.append("small", 100 + i, new JsonObject().put("event", "msg").put("data", "m" + i)));
+        }
+        RoomHistory.Slice all = await(history.read("small", 0, 10));
+        assertThat(all.oldest()).isEqualTo(3);
+        assertThat(all.newest()).isEqualTo(5);
+        assertThat(all.entries()).extracting(RoomHistory.Entry::offset).containsExactly(3L, 4L, 5L);
+        assertThat(all.entries()).extracting(RoomHistory.Entry::messageId).containsExactly(103L, 104L, 105L);
+        assertThat(all.entries().get(0).frame()).isEqualTo(new JsonObject().put("event", "msg").put("data", "m3"));
+        assertThat(await(history.latest("small", 2)).entries()).extracting(RoomHistory.Entry::offset)
+            .containsExactly(4L, 5L);
+        RoomHistory.Slice beyond = await(history.read("small", 5, 10));
+        assertThat(beyond.entries()).isEmpty();
+        assertThat(beyond.newest()).isEqualTo(5);
       }
     }
   }

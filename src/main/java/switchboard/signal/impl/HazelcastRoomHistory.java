@@ -100,14 +100,16 @@ public final class HazelcastRoomHistory implements RoomHistory {
   /** Reads at most {@code max} entries from the sequence {@code start} picks out of the current head and tail. */
   private Slice slice(String room, LongBinaryOperator start, int max) throws Exception {
     Ringbuffer<String> ring = ring(room);
+    // a ringbuffer refuses to read more at once than it holds
+    int count = (int) Math.min(max, ring.capacity());
     String epoch = epochs.get(room);
     long head = ring.headSequence();
     long tail = ring.tailSequence();
     long from = start.applyAsLong(head, tail);
     List<Entry> entries = new ArrayList<>();
-    while (max > 0 && from <= tail) {
+    while (count > 0 && from <= tail) {
       try {
-        ReadResultSet<String> read = ring.readManyAsync(from, 0, max, null).toCompletableFuture().get();
+        ReadResultSet<String> read = ring.readManyAsync(from, 0, count, null).toCompletableFuture().get();
         for (int i = 0; i < read.size(); i++) {
           entries.add(entry(room, read.getSequence(i) + 1, read.get(i)));
         }

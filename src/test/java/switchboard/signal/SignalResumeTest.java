@@ -237,11 +237,13 @@ class SignalResumeTest {
       RoomHistory foreign = await(HazelcastRoomHistory.create(cluster.vertx(1), cluster.platform(1).cluster().hazelcast(),
           rooms, new HistorySeal(randomKey())));
       JsonObject mine = new JsonObject().put("event", "msg").put("data", "from a node");
-      await(honest.append("sealed", mine));
-      await(foreign.append("sealed", new JsonObject().put("event", "msg").put("data", "injected")));
+      await(honest.append("sealed", 41, mine));
+      await(foreign.append("sealed", 42, new JsonObject().put("event", "msg").put("data", "injected")));
       RoomHistory.Slice seen = await(honest.read("sealed", 0, 10));
       assertThat(seen.entries()).extracting(RoomHistory.Entry::offset).containsExactly(1L, 2L);
       assertThat(seen.entries().get(0).frame()).isEqualTo(mine);
+      assertThat(seen.entries().get(0).messageId()).isEqualTo(41);
+      assertThat(seen.entries().get(1).messageId()).isEqualTo(RoomHistory.NO_ID);
       assertThat(seen.entries().get(1).frame()).isNull();
       assertThat(await(foreign.read("sealed", 0, 10)).entries().get(0).frame()).isNull();
       String raw = cluster.platform(1).cluster().hazelcast().<String>getRingbuffer(Addresses.signalHistory("sealed"))
@@ -273,7 +275,7 @@ class SignalResumeTest {
       HistorySeal seal = new HistorySeal(randomKey());
       List<RoomHistory> histories = IntStream.range(0, 2).mapToObj(i -> await(HazelcastRoomHistory.create(
           cluster.vertx(i), cluster.platform(i).cluster().hazelcast(), rooms, seal))).toList();
-      await(histories.get(0).append("cost", frame));
+      await(histories.get(0).append("cost", n + 1, frame));
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long heapBefore = usedHeapAfterGc();
       long cpuBefore = os.getProcessCpuTime();
@@ -282,7 +284,7 @@ class SignalResumeTest {
       for (int batch = 0; batch < n / 100; batch++) {
         List<Future<RoomHistory.Position>> appends = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-          appends.add(histories.get(i % 2).append("cost", frame));
+          appends.add(histories.get(i % 2).append("cost", batch * 100L + i + 1, frame));
         }
         await(Future.all(appends), 60).<RoomHistory.Position>list().forEach(p -> offsets.add(p.offset()));
       }

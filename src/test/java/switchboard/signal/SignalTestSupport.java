@@ -96,6 +96,19 @@ public final class SignalTestSupport {
       return p;
     }
 
+    /** Connects and authenticates with a {@code recover} request; answers once it is connected. */
+    static Peer resumed(Vertx vertx, int port, String token, JsonObject recover) {
+      Peer p = connect(vertx, port);
+      p.ws.send(new JsonObject(p.handshake.authenticateFrame(token, recover)));
+      p.connected = await(p.nextEvent("connected")).getJsonObject("data");
+      try {
+        p.cipher = p.handshake.complete(p.connected, INFO);
+      } catch (ClientHandshake.HandshakeException e) {
+        throw new AssertionError(e);
+      }
+      return p;
+    }
+
     JsonObject authenticate(String token) {
       ws.send(handshake.authenticateFrame(token));
       connected = await(nextEvent("connected")).getJsonObject("data");

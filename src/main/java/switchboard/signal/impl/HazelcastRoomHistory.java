@@ -15,10 +15,12 @@ import switchboard.bus.Addresses;
 import switchboard.signal.RoomPolicy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongBinaryOperator;
 
 /**
  * Room history in the cluster: one Hazelcast ringbuffer per room (capacity and TTL from the room's window,
@@ -26,8 +28,13 @@ import java.util.concurrent.ExecutionException;
  * {@code add} returns a sequence that the partition owner assigns one at a time, so offsets (sequence + 1)
  * are strictly increasing without gaps whichever node appends. With one backup, history and epoch survive
  * the loss of any one member; if both copies go, both go, and the next append starts a new epoch at offset 1.
+ * An {@code add} in flight when the owner dies is run again on the new owner, which holds it already if the
+ * backup was made: such a message is stored twice, and its id, sealed with it, tells the copies apart.
  */
 public final class HazelcastRoomHistory implements RoomHistory {
+
+  /** Where the sealed frame carries its message id; taken out again on reading. */
+  private static final String STORED_ID = "messageId";
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -64,9 +71,12 @@ public final class HazelcastRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<Position> append(String room, JsonObject frame) {
+  public Future<Position> append(String room, long messageId, JsonObject frame) {
     Context context = vertx.getOrCreateContext();
-    Future<Long> sequence = Future.fromCompletionStage(ring(room).addAsync(seal.seal(room, frame.encode()), OverflowPolicy.OVERWRITE), context);
+    // a shallow copy: the id travels inside the seal, the caller's frame stays as it was
+    JsonObject stored = new JsonObject(new LinkedHashMap<>(frame.getMap())).put(STORED_ID, messageId);
+    Future<Long> sequence = Future.fromCompletionStage(ring(room).addAsync(seal.seal(room, stored.encode()),
+        OverflowPolicy.OVERWRITE), context);
     Future<String> epoch = Future.fromCompletionStage(epochs.getAsync(room), context)
         .compose(e -> e != null ? Future.succeededFuture(e) : vertx.executeBlocking(() -> {
           String fresh = UUID.randomUUID().toString();
@@ -78,30 +88,52 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   @Override
   public Future<Slice> read(String room, long after, int max) {
-    return vertx.executeBlocking(() -> {
-      Ringbuffer<String> ring = ring(room);
-      String epoch = epochs.get(room);
-      long head = ring.headSequence();
-      long tail = ring.tailSequence();
-      List<Entry> entries = new ArrayList<>();
-      // sequence s holds offset s + 1: the first wanted offset, after + 1, sits at sequence after
-      if (max > 0 && after >= head && after <= tail) {
-        try {
-          ReadResultSet<String> read = ring.readManyAsync(after, 0, max, null).toCompletableFuture().get();
-          for (int i = 0; i < read.size(); i++) {
-            String frame = seal.open(room, read.get(i));
-            // an entry no node sealed (a foreign Hazelcast member's) keeps its offset but is never delivered
-            entries.add(new Entry(read.getSequence(i) + 1, frame == null ? null : new JsonObject(frame)));
-          }
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof StaleSequenceException stale)) {
-            throw e;
-          }
-          // expired or overwritten between the head check and the read: the window moved past
-          return new Slice(epoch, stale.getHeadSeq() + 1, tail + 1, List.of());
+    // sequence s holds offset s + 1: the first wanted offset, after + 1, sits at sequence after
+    return vertx.executeBlocking(() -> slice(room, (head, tail) -> Math.max(after, head), max), false);
+  }
+
+  @Override
+  public Future<Slice> latest(String room, int max) {
+    return vertx.executeBlocking(() -> slice(room, (head, tail) -> Math.max(tail - max + 1, head), max), false);
+  }
+
+  /** Reads at most {@code max} entries from the sequence {@code start} picks out of the current head and tail. */
+  private Slice slice(String room, LongBinaryOperator start, int max) throws Exception {
+    Ringbuffer<String> ring = ring(room);
+    // a ringbuffer refuses to read more at once than it holds
+    int count = (int) Math.min(max, ring.capacity());
+    String epoch = epochs.get(room);
+    long head = ring.headSequence();
+    long tail = ring.tailSequence();
+    long from = start.applyAsLong(head, tail);
+    List<Entry> entries = new ArrayList<>();
+    while (count > 0 && from <= tail) {
+      try {
+        ReadResultSet<String> read = ring.readManyAsync(from, 0, count, null).toCompletableFuture().get();
+        for (int i = 0; i < read.size(); i++) {
+          entries.add(entry(room, read.getSequence(i) + 1, read.get(i)));
         }
+        break;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof StaleSequenceException stale)) {
+          throw e;
+        }
+        // expired or overwritten between the head check and the read: read on from the new head, which
+        // only moves forward, so this ends at the tail at the latest
+        head = stale.getHeadSeq();
+        from = Math.max(from + 1, head);
       }
-      return new Slice(epoch, head + 1, tail + 1, entries);
-    }, false);
+    }
+    return new Slice(epoch, head + 1, tail + 1, entries);
+  }
+
+  private Entry entry(String room, long offset, String sealed) {
+    String text = seal.open(room, sealed);
+    if (text == null) {
+      // an entry no node sealed (a foreign Hazelcast member's) keeps its offset but is never delivered
+      return new Entry(offset, NO_ID, null);
+    }
+    JsonObject frame = new JsonObject(text);
+    return new Entry(offset, frame.remove(STORED_ID) instanceof Number id ? id.longValue() : NO_ID, frame);
   }
 }

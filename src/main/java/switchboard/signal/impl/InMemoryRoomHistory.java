@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  */
 public final class InMemoryRoomHistory implements RoomHistory {
 
-  private record Stored(long offset, long appendedAtMs, String frame) {
+  private record Stored(long offset, long messageId, long appendedAtMs, String frame) {
   }
 
   private static final class Stream {
@@ -38,11 +38,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
-  public synchronized Future<Position> append(String room, JsonObject frame) {
+  public synchronized Future<Position> append(String room, long messageId, JsonObject frame) {
     RoomPolicy.History window = window(room);
     Stream stream = streams.computeIfAbsent(room, r -> new Stream());
     stream.newest++;
-    stream.items.addLast(new Stored(stream.newest, clockMs.getAsLong(), frame.encode()));
+    stream.items.addLast(new Stored(stream.newest, messageId, clockMs.getAsLong(), frame.encode()));
     while (stream.items.size() > window.size()) {
       stream.items.removeFirst();
     }
@@ -55,23 +55,42 @@ public final class InMemoryRoomHistory implements RoomHistory {
     if (stream == null) {
       return Future.succeededFuture(new Slice(null, 1, 0, List.of()));
     }
+    long oldest = expire(room, stream);
+    List<Entry> entries = new ArrayList<>();
+    for (Stored s : stream.items) {
+      if (entries.size() >= max) {
+        break;
+      }
+      if (s.offset() > after) {
+        entries.add(entry(s));
+      }
+    }
+    return Future.succeededFuture(new Slice(stream.epoch, oldest, stream.newest, entries));
+  }
+
+  @Override
+  public synchronized Future<Slice> latest(String room, int max) {
+    Stream stream = streams.get(room);
+    if (stream == null) {
+      return Future.succeededFuture(new Slice(null, 1, 0, List.of()));
+    }
+    long oldest = expire(room, stream);
+    List<Entry> entries = new ArrayList<>();
+    stream.items.stream().skip(Math.max(0, stream.items.size() - max)).forEach(s -> entries.add(entry(s)));
+    return Future.succeededFuture(new Slice(stream.epoch, oldest, stream.newest, entries));
+  }
+
+  /** Drops the messages past their time to live; answers the oldest offset retained (newest + 1 when none is). */
+  private long expire(String room, Stream stream) {
     long expiredBefore = clockMs.getAsLong() - window(room).ttlSeconds() * 1000L;
     while (!stream.items.isEmpty() && stream.items.peekFirst().appendedAtMs() < expiredBefore) {
       stream.items.removeFirst();
     }
-    long oldest = stream.items.isEmpty() ? stream.newest + 1 : stream.items.peekFirst().offset();
-    List<Entry> entries = new ArrayList<>();
-    if (after + 1 >= oldest) {
-      for (Stored s : stream.items) {
-        if (entries.size() >= max) {
-          break;
-        }
-        if (s.offset() > after) {
-          entries.add(new Entry(s.offset(), new JsonObject(s.frame())));
-        }
-      }
-    }
-    return Future.succeededFuture(new Slice(stream.epoch, oldest, stream.newest, entries));
+    return stream.items.isEmpty() ? stream.newest + 1 : stream.items.peekFirst().offset();
+  }
+
+  private static Entry entry(Stored s) {
+    return new Entry(s.offset(), s.messageId(), new JsonObject(s.frame()));
   }
 
   private RoomPolicy.History window(String room) {

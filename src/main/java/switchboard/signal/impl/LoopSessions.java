@@ -13,6 +13,7 @@ import switchboard.signal.SignalSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,12 @@ import java.util.TreeMap;
  * at once may reach this loop in the wrong order, so it delivers a room's messages in offset order: a message
  * ahead of the next expected offset waits up to the reorder wait for the missing ones, which are then read
  * from the history.
+ *
+ * <p>The history may hold one message twice (an append retried on a new owner after the old one died having
+ * stored it), and either copy may come live, from a gap or in a replay. A message reaches a client at its
+ * first copy only: the room stream and every replay remember the message ids of the last
+ * {@link #RECENT_IDS} offsets and pass over an entry whose id came at a lower offset, counting its offset as
+ * delivered. The node message's id is never part of what a client gets.
  */
 public final class LoopSessions {
 
@@ -36,6 +43,13 @@ public final class LoopSessions {
 
   /** Most messages read from the history at once, for a replay or a gap. */
   static final int READ_BATCH = 1000;
+  /**
+   * How many offsets apart two copies of one message may lie and still be recognised; the copies of an
+   * append retried after a member loss lie as far apart as the appends to the room that went on meanwhile.
+   * Costs 4 KiB per room stream, per replay in progress, and this many extra entries read when a stream
+   * starts or a replay begins.
+   */
+  static final int RECENT_IDS = 256;
 
   private final Map<String, SignalSession> sessions = new HashMap<>();
   private final Map<String, Set<SignalSession>> rooms = new HashMap<>();
@@ -66,16 +80,21 @@ public final class LoopSessions {
   }
 
   /**
-   * This loop's delivery state of one room with local members: the last offset delivered here, and
-   * messages that arrived ahead of it.
+   * This loop's delivery state of one room with local members: the last offset delivered here, messages
+   * that arrived ahead of it, and the ids of the last offsets, to pass over a second copy.
    */
   private static final class RoomStream {
     /** Unknown (-1) until the history's newest offset is read, or when that read failed. */
     long delivered = -1;
     boolean known;
     final Promise<Void> ready = Promise.promise();
-    final TreeMap<Long, JsonObject> waiting = new TreeMap<>();
+    final TreeMap<Long, Pending> waiting = new TreeMap<>();
+    final RecentMessageIds recent = new RecentMessageIds(RECENT_IDS);
     long gapTimer = -1;
+  }
+
+  /** A room message that came ahead of its turn: its id and the frame a client gets. */
+  private record Pending(long messageId, JsonObject frame) {
   }
 
   /** Adds an authenticated session and joins it to its rooms; answers once the cluster knows this node has them. */
@@ -105,9 +124,11 @@ public final class LoopSessions {
       RoomStream stream = new RoomStream();
       streams.put(room, stream);
       // messages older than the newest one now were published before anyone here joined; but the read may
-      // answer after messages that reached this node since the join, and those are the members' to get
-      history.read(room, Long.MAX_VALUE - 1, 0).onComplete(ar -> {
+      // answer after messages that reached this node since the join, and those are the members' to get.
+      // The ids of the newest ones mark later copies of them, which are not new messages either.
+      history.latest(room, RECENT_IDS).onComplete(ar -> {
         if (ar.succeeded()) {
+          ar.result().entries().forEach(e -> stream.recent.record(e.offset(), e.messageId()));
           long newest = ar.result().newest();
           stream.delivered = stream.waiting.isEmpty() ? newest : Math.min(newest, stream.waiting.firstKey() - 1);
         } else {
@@ -182,10 +203,10 @@ public final class LoopSessions {
   // ---- room streams: in-order delivery and replay ------------------------------------------------
 
   /** Answers the sockets the message went out to, or will once the offsets before it are in. */
-  private int deliverRoom(String room, JsonObject frame) {
+  private int deliverRoom(String room, JsonObject nodeFrame) {
     Set<SignalSession> members = rooms.get(room);
     RoomStream stream = streams.get(room);
-    if (members == null || stream == null || !(frame.getValue("offset") instanceof Number n)) {
+    if (members == null || stream == null || !(nodeFrame.getValue("offset") instanceof Number n)) {
       return 0;
     }
     long offset = n.longValue();
@@ -196,23 +217,34 @@ public final class LoopSessions {
       // already delivered, read from the history when this copy was late: the members have it
       return members.size();
     }
+    long messageId = nodeFrame.getValue(SignalHub.MESSAGE_ID) instanceof Number id ? id.longValue() : RoomHistory.NO_ID;
+    // a shallow copy without the id: the node frame is shared with the node's other loops
+    JsonObject frame = new JsonObject(new LinkedHashMap<>(nodeFrame.getMap()));
+    frame.remove(SignalHub.MESSAGE_ID);
     if (stream.known && offset == stream.delivered + 1) {
-      int reached = emit(room, stream, offset, frame);
+      int reached = emit(room, stream, offset, messageId, frame);
       drain(room, stream);
       return reached;
     }
-    stream.waiting.put(offset, frame);
+    stream.waiting.put(offset, new Pending(messageId, frame));
     if (stream.known) {
       awaitGap(room, stream);
     }
     return members.size();
   }
 
-  private int emit(String room, RoomStream stream, long offset, JsonObject frame) {
+  private int emit(String room, RoomStream stream, long offset, long messageId, JsonObject frame) {
     stream.delivered = offset;
     Set<SignalSession> members = rooms.get(room);
     if (members == null) {
       return 0;
+    }
+    boolean copy = stream.recent.isCopy(offset, messageId);
+    stream.recent.record(offset, messageId);
+    if (copy) {
+      LOG.info("room {}: offset {} holds a second copy of an earlier offset's message (an append retried after "
+          + "a member left); passed over", room, offset);
+      return members.size();
     }
     String plaintext = frame.encode();
     byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
@@ -228,9 +260,9 @@ public final class LoopSessions {
   /** Delivers the waiting messages that are next in line; waits for a gap if one remains. */
   private void drain(String room, RoomStream stream) {
     while (!stream.waiting.isEmpty() && stream.waiting.firstKey() <= stream.delivered + 1) {
-      Map.Entry<Long, JsonObject> next = stream.waiting.pollFirstEntry();
+      Map.Entry<Long, Pending> next = stream.waiting.pollFirstEntry();
       if (stream.delivered < 0 || next.getKey() == stream.delivered + 1) {
-        emit(room, stream, next.getKey(), next.getValue());
+        emit(room, stream, next.getKey(), next.getValue().messageId(), next.getValue().frame());
       }
     }
     if (stream.waiting.isEmpty()) {
@@ -274,7 +306,8 @@ public final class LoopSessions {
         for (RoomHistory.Entry e : ar.result().entries()) {
           if (e.offset() == stream.delivered + 1 && e.offset() < before) {
             if (e.frame() != null) {
-              emit(room, stream, e.offset(), SignalHub.stamped(e.frame(), room, e.offset(), ar.result().epoch()));
+              emit(room, stream, e.offset(), e.messageId(),
+                  SignalHub.stamped(e.frame(), room, e.offset(), ar.result().epoch()));
             } else {
               stream.delivered = e.offset();
             }
@@ -299,6 +332,8 @@ public final class LoopSessions {
    * local member of the room, marked recovering, since before its {@code connected} went out. Live
    * messages that reach this node meanwhile are not sent to it but read back from the history, and the
    * replay ends only once it has caught up with what this node delivered, so nothing is missed or doubled.
+   * The first read starts {@link #RECENT_IDS} offsets early: the client has those entries, and their ids
+   * mark later copies of them.
    */
   public void recover(SignalSession s, String room, String epoch, long offset) {
     RoomStream stream = streams.get(room);
@@ -306,11 +341,15 @@ public final class LoopSessions {
       finishRecovery(s, room, null, failure("NOT_A_MEMBER"));
       return;
     }
-    stream.ready.future().onComplete(ignored -> replay(s, room, epoch, offset, 0));
+    RecentMessageIds seen = new RecentMessageIds(RECENT_IDS);
+    stream.ready.future().onComplete(ignored ->
+        replay(s, room, epoch, Math.max(0, offset - RECENT_IDS), offset, 0, seen));
   }
 
-  private void replay(SignalSession s, String room, String epoch, long after, long missed) {
-    history.read(room, after, READ_BATCH).onComplete(ar -> {
+  /** Reads from {@code from}: entries up to {@code after} only tell copies apart, later ones are replayed. */
+  private void replay(SignalSession s, String room, String epoch, long from, long after, long missed,
+                      RecentMessageIds seen) {
+    history.read(room, from, READ_BATCH).onComplete(ar -> {
       RoomStream stream = streams.get(room);
       if (!s.isRecovering(room) || stream == null) {
         return;
@@ -332,8 +371,13 @@ public final class LoopSessions {
       long last = after;
       long replayed = missed;
       for (RoomHistory.Entry e : slice.entries()) {
+        boolean copy = seen.isCopy(e.offset(), e.messageId());
+        seen.record(e.offset(), e.messageId());
+        if (e.offset() <= after) {
+          continue;
+        }
         last = e.offset();
-        if (e.frame() == null) {
+        if (e.frame() == null || copy) {
           continue;
         }
         String plaintext = SignalHub.stamped(e.frame(), room, e.offset(), slice.epoch()).encode();
@@ -342,7 +386,7 @@ public final class LoopSessions {
       }
       s.roomOffset(room, last);
       if (last > after && (last < stream.delivered || last < slice.newest())) {
-        replay(s, room, epoch, last, replayed);
+        replay(s, room, epoch, last, last, replayed, seen);
       } else {
         finishRecovery(s, room, stream, new JsonObject().put("recovered", true).put("missed", replayed));
       }

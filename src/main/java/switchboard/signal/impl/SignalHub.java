@@ -12,10 +12,12 @@ import switchboard.bus.NodeRouter.Reach;
 import switchboard.bus.RoomNodes;
 import switchboard.bus.SessionDirectory;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How a Signal message reaches its sessions, node-wide and cluster-wide. The node's sessions live on its
@@ -30,11 +32,19 @@ public final class SignalHub {
   private static final Logger LOG = LoggerFactory.getLogger(SignalHub.class);
 
   public static final String RECOVERED = "recovered";
+  /** Where a room message's node frame carries its message id; taken out before a client's frame is sealed. */
+  static final String MESSAGE_ID = "messageId";
 
   private final SessionDirectory directory;
   private final RoomHistory history;
   private final RoomNodes roomNodes;
   private final LocalLoops loops = new LocalLoops();
+  /**
+   * Message ids are this base plus a count: one node's never repeat, and two nodes' meet only if their
+   * random bases lie within their send counts of each other (about one chance in 2^64 per message).
+   */
+  private final long messageIdBase = new SecureRandom().nextLong();
+  private final AtomicLong roomSends = new AtomicLong();
   private NodeRouter router;
 
   public SignalHub(SessionDirectory directory, RoomHistory history, RoomNodes roomNodes) {
@@ -109,12 +119,14 @@ public final class SignalHub {
   }
 
   /**
-   * Appends to the room's history, then delivers with the room, offset and epoch on the nodes with members
-   * of the room (looked up meanwhile).
+   * Appends to the room's history under a fresh message id, then delivers with the room, offset and epoch
+   * (and the id, which the receiving loops keep from the client) on the nodes with members of the room
+   * (looked up meanwhile).
    */
   public Future<RoomSend> toRoom(String room, String topic, Object data) {
     JsonObject frame = appFrame(topic, data);
-    Future<RoomHistory.Position> appended = history.append(room, frame);
+    long messageId = nextMessageId();
+    Future<RoomHistory.Position> appended = history.append(room, messageId, frame);
     Future<Set<String>> nodes = roomNodes.nodesOf(room)
         .recover(err -> {
           LOG.warn("room {}: could not read which nodes have members, sending to all: {}", room, err.toString());
@@ -122,10 +134,19 @@ public final class SignalHub {
         });
     return Future.all(appended, nodes).compose(both -> {
       RoomHistory.Position position = appended.result();
-      NodeMessage.ToRoom message = new NodeMessage.ToRoom(room, stamped(frame, room, position.offset(), position.epoch()));
+      NodeMessage.ToRoom message = new NodeMessage.ToRoom(room,
+          stamped(frame, room, position.offset(), position.epoch()).put(MESSAGE_ID, messageId));
       return (nodes.result() == null ? router.deliverToAll(message) : router.deliverTo(nodes.result(), message))
           .map(reach -> new RoomSend(reach, position));
     });
+  }
+
+  private long nextMessageId() {
+    long id;
+    do {
+      id = messageIdBase + roomSends.incrementAndGet();
+    } while (id == RoomHistory.NO_ID);
+    return id;
   }
 
   static JsonObject stamped(JsonObject frame, String room, long offset, String epoch) {

@@ -86,6 +86,15 @@ public final class WsEndpoint {
     return this;
   }
 
+  /**
+   * Counts this endpoint's connections in {@code counts}, shared by the service's endpoints on every event
+   * loop, so the per-IP and total limits hold for the node; call before {@link #attach}.
+   */
+  public WsEndpoint countConnectionsIn(ConnectionCounts counts) {
+    guard.countIn(Objects.requireNonNull(counts, "counts"));
+    return this;
+  }
+
   WsLimits limits() {
     return limits;
   }

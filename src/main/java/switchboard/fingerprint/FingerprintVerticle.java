@@ -1,26 +1,28 @@
 package switchboard.fingerprint;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import switchboard.fingerprint.impl.Audience;
+import switchboard.bus.LocalLoops;
 import switchboard.fingerprint.impl.DeviceCommands;
 import switchboard.fingerprint.impl.LogStream;
 import switchboard.platform.Platform;
-import switchboard.platform.ServiceMetrics;
-import switchboard.ws.ServiceHttpServer;
-import switchboard.ws.WsCloseCodes;
-import switchboard.ws.WsEndpoint;
+import switchboard.ws.ConnectionCounts;
+import switchboard.ws.SharedPort;
 
 import java.util.Objects;
 
 /**
- * The Fingerprint service's front on one node: the WebSocket API at {@code /} and {@code /ws}
- * ({@link FingerprintHandler}), the REST API under {@code /api} ({@link FingerprintRestApi}) and the fan-out
- * of device events ({@link FingerprintBusApi}). It holds no readers: commands go to the node that owns the
- * device ({@link DeviceCommands}); that node's hardware verticle publishes the events.
+ * The Fingerprint service's front on one node. This verticle holds what the node has once: the consumers of
+ * device events ({@link FingerprintBusApi}), the log stream, the device command client, the start time and
+ * the connection counts the limits are checked against. It then deploys {@code instances}
+ * {@link FingerprintLoopVerticle}s, one per event loop, which serve the WebSocket API at {@code /} and
+ * {@code /ws} and the REST API under {@code /api} on one shared port, each with its own connections; Vert.x
+ * undeploys them before this one stops. It holds no readers: commands go to the node that owns the device
+ * ({@link DeviceCommands}); that node's hardware verticle, one per node whatever {@code instances} says
+ * because it alone owns the USB bus, publishes the events.
  */
 public final class FingerprintVerticle extends VerticleBase {
 
@@ -31,53 +33,39 @@ public final class FingerprintVerticle extends VerticleBase {
 
   private final Platform platform;
   private final FingerprintConfig config;
-  private WsEndpoint endpoint;
+  private final SharedPort port;
   private FingerprintBusApi events;
-  private long heartbeatTimer = -1;
   private long startedAtMillis;
-  private int port;
 
   public FingerprintVerticle(Platform platform, FingerprintConfig config) {
     this.platform = Objects.requireNonNull(platform, "platform");
     this.config = Objects.requireNonNull(config, "config");
+    this.port = new SharedPort(config.http().port());
   }
 
   @Override
   public Future<?> start() {
     startedAtMillis = System.currentTimeMillis();
-    ServiceMetrics metrics = platform.metricsFor(SERVICE);
     LogStream log = new LogStream(vertx.eventBus(), LOG, platform.nodeId());
     DeviceCommands commands = new DeviceCommands(vertx, platform.cluster(), config.commandTimeout());
-    Audience audience = new Audience();
-    FingerprintHandler handler = new FingerprintHandler(config, platform.jwt(), commands, audience, log, metrics,
-        this::uptimeSeconds);
-    endpoint = new WsEndpoint(vertx, FingerprintProtocol.WS_PATHS, config.ws(), FingerprintProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), handler, metrics);
-    events = new FingerprintBusApi(vertx, platform.nodeId(), audience, endpoint);
-    Router router = ServiceHttpServer.router(vertx, config.maxBodyBytes());
-    new FingerprintRestApi(config, platform.jwt(), commands, this::uptimeSeconds).mount(router);
-    if (!config.heartbeatInterval().isZero()) {
-      heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(),
-          id -> FingerprintHandler.toAuthenticated(endpoint.connections(), FingerprintProtocol.ping()));
-    }
-    return events.start()
-        .compose(v -> ServiceHttpServer.start(vertx, config.http(), router, endpoint))
-        .onSuccess(server -> port = server.actualPort());
+    LocalLoops loops = new LocalLoops();
+    events = new FingerprintBusApi(vertx, platform.nodeId(), loops);
+    ConnectionCounts counts = new ConnectionCounts();
+    return vertx.deployVerticle(
+            () -> new FingerprintLoopVerticle(platform, config, commands, log, loops, counts, port, this::uptimeSeconds),
+            new DeploymentOptions().setInstances(config.http().instances()))
+        // the loops are in place before the first event can arrive
+        .compose(id -> events.start());
   }
 
   @Override
   public Future<?> stop() {
-    if (heartbeatTimer >= 0) {
-      vertx.cancelTimer(heartbeatTimer);
-    }
-    FingerprintHandler.toAuthenticated(endpoint.connections(),
-        FingerprintProtocol.serviceStatus("stopping", uptimeSeconds(), config.version()));
-    return endpoint.closeAll(WsCloseCodes.GOING_AWAY, "service stopping").compose(v -> events.stop());
+    return events.stop();
   }
 
   /** The port the HTTP server listens on (useful with port 0). */
   public int port() {
-    return port;
+    return port.port().result();
   }
 
   private long uptimeSeconds() {

@@ -1,5 +1,6 @@
 package switchboard.securecall;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -7,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.Principal;
+import switchboard.bus.LocalLoops;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
@@ -33,8 +35,10 @@ import static switchboard.securecall.SecureCallProtocol.*;
 /**
  * The SecureCall signaling protocol on top of the shared WebSocket plumbing: each connection's message
  * queue, dispatch, and registration (clientId → connection, cluster-wide). Calls go to {@link CallSignaling},
- * the public-key directory to {@link KeyRequests}. Runs on the verticle's event loop. SDP, candidates, keys
- * and tokens are relayed or stored but never parsed or logged.
+ * the public-key directory to {@link KeyRequests}. One per event loop, confined to it: its connections are
+ * the ones Vert.x hands to that loop, and it tells the node's {@link LocalLoops} which clientIds it holds,
+ * so frames for them are delivered here. SDP, candidates, keys and tokens are relayed or stored but never
+ * parsed or logged.
  */
 final class SecureCallHandler implements WsHandler {
 
@@ -58,10 +62,13 @@ final class SecureCallHandler implements WsHandler {
   private final ErrorReplies errors;
   private final Map<String, WsConnection> byClient = new HashMap<>();
   private final Map<String, WsConnection> byConnection = new HashMap<>();
-  private NodeRouter router;
+  private final NodeRouter router;
+  private final LocalLoops loops;
+  private LocalLoops.Loop loop;
 
   SecureCallHandler(Vertx vertx, boolean requireToken, String nodeId, JwtVerifier jwt, SessionDirectory sessions,
-                    CallSignaling calls, KeyRequests keys, TurnCredentials turn, ErrorReplies errors) {
+                    CallSignaling calls, KeyRequests keys, TurnCredentials turn, ErrorReplies errors,
+                    NodeRouter router, LocalLoops loops) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.requireToken = requireToken;
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
@@ -71,11 +78,18 @@ final class SecureCallHandler implements WsHandler {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.turn = Objects.requireNonNull(turn, "turn");
     this.errors = Objects.requireNonNull(errors, "errors");
+    this.router = Objects.requireNonNull(router, "router");
+    this.loops = Objects.requireNonNull(loops, "loops");
   }
 
-  /** The router must exist before the first REGISTER; it calls back into {@link #deliverLocally}. */
-  void router(NodeRouter router) {
-    this.router = router;
+  /** Takes this loop's place among the node's loops: from now on {@link #deliverLocally} runs on {@code context}. */
+  void join(Context context) {
+    loop = loops.join(context, this::deliverLocally);
+  }
+
+  /** Gives up this loop's place; its clientIds are no longer delivered to. */
+  void leave() {
+    loops.leave(loop);
   }
 
   // ---- plumbing callbacks ------------------------------------------------------------------------
@@ -130,7 +144,9 @@ final class SecureCallHandler implements WsHandler {
     }
     String clientId = session.clientId;
     session.clientId = null;
-    byClient.remove(clientId, connection);
+    if (byClient.remove(clientId, connection)) {
+      loops.disown(loop, clientId);
+    }
     return Future.join(sessions.removeIfPresent(clientId, session.directoryEntry), calls.leaveAll(session, clientId))
         .mapEmpty();
   }
@@ -247,7 +263,7 @@ final class SecureCallHandler implements WsHandler {
         if (holder == null) {
           return claim(c, s, clientId, principal, false);
         }
-        Future<Boolean> gone = principal != null ? displace(clientId, holder) : probe(clientId, holder);
+        Future<Boolean> gone = principal != null ? displace(holder) : probe(holder);
         return gone.compose(displaced -> {
           if (!displaced) {
             return taken(c);
@@ -275,6 +291,7 @@ final class SecureCallHandler implements WsHandler {
     s.tokenProven = principal != null;
     s.directoryEntry = stored;
     byClient.put(clientId, c);
+    loops.own(loop, clientId);
     if (principal != null) {
       c.authenticated(principal);
     } else {
@@ -286,16 +303,16 @@ final class SecureCallHandler implements WsHandler {
   }
 
   /** Closes the holder on its node; true once it is gone (or was already), false if its node did not say. */
-  private Future<Boolean> displace(String clientId, JsonObject holder) {
-    return command(clientId, holder, HolderCommand.REPLACE).map(reach -> !reach.partial());
+  private Future<Boolean> displace(JsonObject holder) {
+    return command(holder, HolderCommand.REPLACE).map(reach -> !reach.partial());
   }
 
   /**
    * Pings the holder on its node and asks again after {@link #PROBE_WINDOW_MS}: true when it did not answer
    * (its node has then closed it) or was not there at all; false while it is alive or its node did not say.
    */
-  private Future<Boolean> probe(String clientId, JsonObject holder) {
-    return command(clientId, holder, HolderCommand.PROBE).compose(pinged -> {
+  private Future<Boolean> probe(JsonObject holder) {
+    return command(holder, HolderCommand.PROBE).compose(pinged -> {
       if (pinged.partial()) {
         return Future.succeededFuture(false);
       }
@@ -303,15 +320,17 @@ final class SecureCallHandler implements WsHandler {
         return Future.succeededFuture(true);
       }
       return vertx.timer(PROBE_WINDOW_MS, TimeUnit.MILLISECONDS)
-          .compose(t -> command(clientId, holder, HolderCommand.CHECK))
+          .compose(t -> command(holder, HolderCommand.CHECK))
           .map(alive -> !alive.partial() && alive.recipients() == 0);
     });
   }
 
-  private Future<NodeRouter.Reach> command(String clientId, JsonObject holder, HolderCommand command) {
+  private Future<NodeRouter.Reach> command(JsonObject holder, HolderCommand command) {
     JsonObject body = new JsonObject().put(HOLDER_COMMAND, command.name())
         .put(HOLDER_CONNECTION, holder.getString(HOLDER_CONNECTION));
-    return router.deliver(holder.getString(SessionDirectory.NODE), new NodeMessage.ToClient(clientId, body));
+    // Every loop of the holder's node looks for the connection by id: it is found from the moment it opened,
+    // before its loop records the clientId as held (which happens only once the directory entry is written).
+    return router.deliver(holder.getString(SessionDirectory.NODE), new NodeMessage.ToAll(body));
   }
 
   /** What another node asks this one to do with the connection that holds a contested clientId. */
@@ -355,13 +374,16 @@ final class SecureCallHandler implements WsHandler {
 
   // ---- delivery ----------------------------------------------------------------------------------
 
-  /** The router's local delivery: a frame for a client of this node, admitted by the call state machine. */
+  /**
+   * This loop's share of the router's local delivery: a frame for a client of this loop, admitted by the call
+   * state machine, or a command about the connection that holds a contested clientId.
+   */
   int deliverLocally(NodeMessage message) {
+    if (message instanceof NodeMessage.ToAll all && all.frame().containsKey(HOLDER_COMMAND)) {
+      return holderCommand(all.frame());
+    }
     if (!(message instanceof NodeMessage.ToClient toClient)) {
       return 0;
-    }
-    if (toClient.frame().containsKey(HOLDER_COMMAND)) {
-      return holderCommand(toClient.frame());
     }
     WsConnection connection = byClient.get(toClient.clientId());
     if (connection == null) {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What SecureCall keeps per connection, confined to the verticle's event loop: the registered clientId,
+ * What SecureCall keeps per connection, confined to the event loop of its connection: the registered clientId,
  * the calls this connection is a party to, and the tail of its message queue. Messages of one connection
  * are handled one after the other, so an answer is never overtaken by the candidates sent after it.
  */

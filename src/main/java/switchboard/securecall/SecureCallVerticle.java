@@ -1,11 +1,12 @@
 package switchboard.securecall;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.bus.Addresses;
+import switchboard.bus.LocalLoops;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
 import switchboard.platform.Platform;
@@ -14,19 +15,23 @@ import switchboard.securecall.impl.CallSignaling;
 import switchboard.securecall.impl.CallTable;
 import switchboard.securecall.impl.ErrorReplies;
 import switchboard.securecall.impl.KeyDirectory;
-import switchboard.securecall.impl.KeyRequests;
 import switchboard.securecall.impl.TurnCredentials;
-import switchboard.ws.ServiceHttpServer;
-import switchboard.ws.WsCloseCodes;
-import switchboard.ws.WsEndpoint;
+import switchboard.ws.ConnectionCounts;
+import switchboard.ws.SharedPort;
 
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * SecureCall on one node, wired: {@code ws://host:8090/signal} ({@link SecureCallHandler}) and
- * {@code GET /health} on one HTTP server, the node's one router consumer for frames to its clients, and the
- * key directory's store. One instance per node: connections, legs and timers live on its event loop.
+ * SecureCall on one node. This verticle holds what the node has once: the key directory's store file, the
+ * session directory, the call state machine, the node's one router consumer for frames to its clients, and
+ * the connection counts the limits are checked against. It then deploys {@code instances}
+ * {@link SecureCallLoopVerticle}s, one per event loop, which share {@code ws://host:8090/signal} and
+ * {@code GET /health} on one port and each serve their own connections; Vert.x undeploys them before this
+ * one stops, so calls end and ids are freed while the router still runs.
+ *
+ * <p>A call's two parties may sit on different loops. Neither touches the other's socket: each frame goes
+ * through the router, which hands it to the loop that holds the recipient ({@link LocalLoops}), and each
+ * party's legs live in its own session, on its own loop.
  */
 public final class SecureCallVerticle extends VerticleBase {
 
@@ -36,15 +41,14 @@ public final class SecureCallVerticle extends VerticleBase {
 
   private final Platform platform;
   private final SecureCallConfig config;
+  private final SharedPort port;
   private KeyDirectory keys;
   private NodeRouter router;
-  private WsEndpoint endpoint;
-  private SecureCallHandler handler;
-  private HttpServer server;
 
   public SecureCallVerticle(Platform platform, SecureCallConfig config) {
     this.platform = Objects.requireNonNull(platform, "platform");
     this.config = Objects.requireNonNull(config, "config");
+    this.port = new SharedPort(config.http().port());
   }
 
   @Override
@@ -58,36 +62,27 @@ public final class SecureCallVerticle extends VerticleBase {
     CallSignaling calls = new CallSignaling(vertx, platform.nodeId(), config.ringTimeout().toMillis(),
         config.maxCallsPerClient(), sessions, new CallTable(vertx), turn, errors,
         new SecureCallBusApi(vertx, platform.nodeId()));
-    handler = new SecureCallHandler(vertx, config.requireToken(), platform.nodeId(), platform.jwt(), sessions, calls,
-        new KeyRequests(keys, config.maxPublicKeyChars(), errors), turn, errors);
-    router = new NodeRouter(vertx, platform.cluster(), SERVICE,
-        message -> Future.succeededFuture(handler.deliverLocally(message)), config.routeTimeoutMs());
+    LocalLoops loops = new LocalLoops();
+    router = new NodeRouter(vertx, platform.cluster(), SERVICE, loops::deliver, config.routeTimeoutMs());
     calls.router(router);
-    handler.router(router);
     platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, calls::nodeLeft);
-    endpoint = new WsEndpoint(vertx, Set.of(SecureCallConfig.PATH), config.ws(), SecureCallProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), handler, metrics)
-        .refusePerIpLimitWith(SecureCallProtocol.error(SecureCallProtocol.ErrorCode.RATE_LIMITED,
-            "too many connections from this address").encode(), WsCloseCodes.POLICY_VIOLATION);
+    SecureCallLoopVerticle.Shared shared = new SecureCallLoopVerticle.Shared(platform, config, keys, sessions,
+        calls, turn, errors, metrics, loops, router, new ConnectionCounts(), port);
     return keys.start()
         .onSuccess(loaded -> LOG.info("securecall: {} public keys loaded from {}", loaded, config.dataDir()))
         .compose(loaded -> router.start())
-        .compose(v -> ServiceHttpServer.start(vertx, config.http(), ServiceHttpServer.router(vertx, 1024), endpoint))
-        .onSuccess(s -> server = s);
+        .compose(v -> vertx.deployVerticle(() -> new SecureCallLoopVerticle(shared),
+            new DeploymentOptions().setInstances(config.http().instances())));
   }
 
   @Override
   public Future<?> stop() {
-    // Calls end and ids are freed first, while this node can still reach the cluster; then sockets close.
-    return handler.releaseAll(endpoint.connections())
-        .eventually(() -> endpoint.closeAll(WsCloseCodes.GOING_AWAY, "server shutting down"))
-        .compose(v -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> router.stop())
-        .eventually(() -> keys.stop());
+    platform.cluster().removeNodeLeftListener(Addresses.SECURECALL_CALLS_MAP);
+    return router.stop().eventually(() -> keys.stop());
   }
 
   /** The port the server listens on (useful with port 0). */
   public int actualPort() {
-    return server.actualPort();
+    return port.port().result();
   }
 }

@@ -6,6 +6,7 @@ import switchboard.platform.Platform;
 import switchboard.platform.ServiceMetrics;
 import switchboard.signal.impl.LoopSessions;
 import switchboard.signal.impl.SignalHub;
+import switchboard.ws.ConnectionCounts;
 import switchboard.ws.ServiceHttpServer;
 import switchboard.ws.SharedPort;
 import switchboard.ws.WsCloseCodes;
@@ -25,15 +26,18 @@ final class SignalLoopVerticle extends VerticleBase {
   private final SignalHub hub;
   private final SignalBusApi bus;
   private final SharedPort port;
+  private final ConnectionCounts counts;
   private LoopSessions sessions;
   private WsEndpoint endpoint;
 
-  SignalLoopVerticle(Platform platform, SignalConfig config, SignalHub hub, SignalBusApi bus, SharedPort port) {
+  SignalLoopVerticle(Platform platform, SignalConfig config, SignalHub hub, SignalBusApi bus, SharedPort port,
+                     ConnectionCounts counts) {
     this.platform = platform;
     this.config = config;
     this.hub = hub;
     this.bus = bus;
     this.port = port;
+    this.counts = counts;
   }
 
   @Override
@@ -42,7 +46,7 @@ final class SignalLoopVerticle extends VerticleBase {
     sessions = new LoopSessions(vertx, hub, SignalVerticle.REORDER_WAIT_MS);
     SignalHandler handler = new SignalHandler(config, platform.jwt(), hub, sessions, bus, metrics);
     endpoint = new WsEndpoint(vertx, Set.of(config.wsPath()), config.limits(), SignalProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), handler, metrics);
+        config.http().allowedOrigins(), handler, metrics).countConnectionsIn(counts);
     SignalRestApi rest = new SignalRestApi(vertx, platform.jwt(), hub, config);
     return ServiceHttpServer.start(vertx, config.http(), rest.router(config.maxRestBodyBytes()), endpoint, port);
   }

@@ -15,6 +15,7 @@ import switchboard.signal.impl.HazelcastRoomHistory;
 import switchboard.signal.impl.InMemoryRoomHistory;
 import switchboard.signal.impl.RoomHistory;
 import switchboard.signal.impl.SignalHub;
+import switchboard.ws.ConnectionCounts;
 import switchboard.ws.SharedPort;
 
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ public final class SignalVerticle extends VerticleBase {
   private final Platform platform;
   private final SignalConfig config;
   private final SharedPort port;
+  /** The node's connection limits hold across the loops. */
+  private final ConnectionCounts counts = new ConnectionCounts();
   private SignalHub hub;
   private NodeRouter router;
   private SignalBusApi bus;
@@ -76,7 +79,7 @@ public final class SignalVerticle extends VerticleBase {
       hub.router(router);
       bus = new SignalBusApi(vertx, hub, config, platform.cluster());
       return Future.all(router.start(), bus.start());
-    }).compose(v -> vertx.deployVerticle(() -> new SignalLoopVerticle(platform, config, hub, bus, port),
+    }).compose(v -> vertx.deployVerticle(() -> new SignalLoopVerticle(platform, config, hub, bus, port, counts),
         new DeploymentOptions().setInstances(config.http().instances())));
   }
 

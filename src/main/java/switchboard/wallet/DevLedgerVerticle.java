@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * atomic with respect to the others. At most one runs per cluster (the balances live in its file, and two
  * ledgers would each spend the same funds): it claims {@link Addresses#WALLET_LEDGER_HOLDER_MAP} before
  * serving, and a second one refuses to start, naming the node that holds the claim. A claim whose node has
- * left the cluster is taken over.
+ * left the cluster is taken over. So it is deployed as one instance whatever the gateway's {@code instances}.
  */
 public final class DevLedgerVerticle extends VerticleBase {
 

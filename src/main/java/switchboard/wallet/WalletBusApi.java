@@ -4,10 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.bus.Addresses;
+import switchboard.bus.LocalLoops;
+import switchboard.bus.NodeMessage;
 import switchboard.wallet.impl.Hex;
 import switchboard.wallet.impl.Subscribers;
 import switchboard.wallet.impl.Uint256;
@@ -19,21 +22,29 @@ import java.util.Set;
 
 /**
  * The ledger's pushes ({@link Addresses#WALLET_BALANCE_CHANGED}, {@link Addresses#WALLET_TRANSFER}): one
- * consumer per node, each event checked and written only to this node's connections subscribed to its
- * address and token.
+ * consumer per node, each event checked and its frame encoded once, then handed to every event loop of the
+ * gateway ({@link LocalLoops}), each of which writes it to its own connections subscribed to the event's
+ * address and token ({@link #deliver}). The subscriber index is partitioned per loop rather than shared:
+ * only the loop of a connection may write to it, so a shared index would still have to hop to that loop.
  */
 final class WalletBusApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(WalletBusApi.class);
 
+  /** Members of a push handed to the loops: the encoded frame, the addresses it concerns, its token and kind. */
+  private static final String FRAME = "frame";
+  private static final String ADDRESSES = "addresses";
+  private static final String TOKEN = "domainSeparator";
+  private static final String KIND = "subscription";
+
   private final Vertx vertx;
-  private final Subscribers subscribers;
+  private final LocalLoops loops;
   private MessageConsumer<JsonObject> balanceChanged;
   private MessageConsumer<JsonObject> transfers;
 
-  WalletBusApi(Vertx vertx, Subscribers subscribers) {
+  WalletBusApi(Vertx vertx, LocalLoops loops) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
+    this.loops = Objects.requireNonNull(loops, "loops");
   }
 
   /** Registers both consumers; completes once the cluster knows them. */
@@ -57,17 +68,9 @@ final class WalletBusApi {
       LOG.debug("ignoring a malformed {} event", Addresses.WALLET_BALANCE_CHANGED);
       return;
     }
-    Set<WsConnection> targets = subscribers.of(address);
-    if (targets.isEmpty()) {
-      return;
-    }
     String frame = WalletProtocol.frame(WalletProtocol.BALANCE_UPDATE, new JsonObject().put("address", address)
         .put("domainSeparator", token).put("balance", b));
-    for (WsConnection c : targets) {
-      if (((WalletSession) c.state()).balance.contains(token)) {
-        c.send(frame);
-      }
-    }
+    push(frame, new JsonArray().add(address), token, WalletSession.Subscription.BALANCE);
   }
 
   private void onTransfer(Message<JsonObject> msg) {
@@ -85,18 +88,40 @@ final class WalletBusApi {
       LOG.debug("ignoring a malformed {} event", Addresses.WALLET_TRANSFER);
       return;
     }
-    Set<WsConnection> targets = new LinkedHashSet<>(subscribers.of(from));
-    targets.addAll(subscribers.of(to));
-    if (targets.isEmpty()) {
-      return;
-    }
     String frame = WalletProtocol.frame(WalletProtocol.TRANSFER, new JsonObject().put("from", from).put("to", to)
         .put("amount", a).put("domainSeparator", token).put("txHash", txHash));
+    push(frame, new JsonArray().add(from).add(to), token, WalletSession.Subscription.TRANSFERS);
+  }
+
+  private void push(String frame, JsonArray addresses, String token, WalletSession.Subscription kind) {
+    loops.deliver(new NodeMessage.ToAll(new JsonObject().put(FRAME, frame).put(ADDRESSES, addresses)
+        .put(TOKEN, token).put(KIND, kind.name())));
+  }
+
+  /**
+   * One loop's share of a push: writes its frame to the loop's connections bound to one of its addresses
+   * and subscribed to its token and kind (once each, when a transfer's two addresses are the same
+   * connection's); answers how many. Runs on the loop that owns {@code subscribers}.
+   */
+  static int deliver(Subscribers subscribers, NodeMessage message) {
+    if (!(message instanceof NodeMessage.ToAll all)) {
+      return 0;
+    }
+    JsonObject push = all.frame();
+    Set<WsConnection> targets = new LinkedHashSet<>();
+    for (Object address : push.getJsonArray(ADDRESSES)) {
+      targets.addAll(subscribers.of((String) address));
+    }
+    String token = push.getString(TOKEN);
+    WalletSession.Subscription kind = WalletSession.Subscription.valueOf(push.getString(KIND));
+    String frame = push.getString(FRAME);
+    int reached = 0;
     for (WsConnection c : targets) {
-      if (((WalletSession) c.state()).transfers.contains(token)) {
-        c.send(frame);
+      if (((WalletSession) c.state()).of(kind).contains(token) && c.send(frame)) {
+        reached++;
       }
     }
+    return reached;
   }
 
   private static String normalised(Object value, int length) {

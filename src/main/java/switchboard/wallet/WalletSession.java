@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * What the gateway keeps per connection: the address it is bound to (after its first valid message) and
- * its subscriptions, by token domain separator. Confined to the gateway's event loop.
+ * its subscriptions, by token domain separator. Confined to the event loop of its connection.
  */
 final class WalletSession {
 

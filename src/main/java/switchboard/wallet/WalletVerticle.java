@@ -1,25 +1,24 @@
 package switchboard.wallet;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import switchboard.bus.Addresses;
+import switchboard.bus.LocalLoops;
 import switchboard.platform.Platform;
-import switchboard.platform.ServiceMetrics;
-import switchboard.wallet.impl.Subscribers;
-import switchboard.ws.ServiceHttpServer;
-import switchboard.ws.WsCloseCodes;
-import switchboard.ws.WsEndpoint;
+import switchboard.ws.ConnectionCounts;
+import switchboard.ws.SharedPort;
 
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * The wallet gateway on one node: {@code /ws} ({@link WalletHandler}), the HTTP API ({@link WalletRestApi})
- * and the ledger's pushes ({@link WalletBusApi}) on one HTTP server, in front of the ledger. One instance
- * per node: connections and the subscriber index live on its event loop.
+ * The wallet gateway on one node. This verticle holds what the node has once: the consumers of the ledger's
+ * pushes ({@link WalletBusApi}), the cluster-wide replay cache and the connection counts the limits are
+ * checked against. It then deploys {@code instances} {@link WalletLoopVerticle}s, one per event loop, which
+ * serve {@code /ws} ({@link WalletHandler}) and the HTTP API ({@link WalletRestApi}) on one shared port, each
+ * with its own connections and subscribers; Vert.x undeploys them before this one stops. The ledger is not
+ * part of the gateway: it is deployed once per node beside it, when enabled (see {@link DevLedgerVerticle}).
  */
 public final class WalletVerticle extends VerticleBase {
 
@@ -28,43 +27,36 @@ public final class WalletVerticle extends VerticleBase {
   private final Platform platform;
   private final WalletConfig config;
   private final Clock clock;
-  private WsEndpoint endpoint;
+  private final SharedPort port;
   private WalletBusApi pushes;
-  private HttpServer server;
 
   public WalletVerticle(Platform platform, WalletConfig config, Clock clock) {
     this.platform = Objects.requireNonNull(platform, "platform");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.port = new SharedPort(config.http().port());
   }
 
   /** The port the HTTP server listens on (after start). */
   public int actualPort() {
-    return server.actualPort();
+    return port.port().result();
   }
 
   @Override
   public Future<?> start() {
-    ServiceMetrics metrics = platform.metricsFor(SERVICE);
-    Subscribers subscribers = new Subscribers();
-    pushes = new WalletBusApi(vertx, subscribers);
-    Router router = ServiceHttpServer.router(vertx, config.maxTransferBodyBytes());
+    LocalLoops loops = new LocalLoops();
+    pushes = new WalletBusApi(vertx, loops);
+    ConnectionCounts counts = new ConnectionCounts();
     return vertx.sharedData().<String, Boolean>getAsyncMap(Addresses.WALLET_REPLAY_MAP)
-        .compose(replay -> {
-          new WalletRestApi(vertx, config, platform.jwt(), this::actualPort, clock, replay).mount(router);
-          endpoint = new WsEndpoint(vertx, Set.of(WalletProtocol.WS_PATH), config.ws(), WalletProtocol.CLOSE_CODES,
-              config.http().allowedOrigins(), new WalletHandler(vertx, config, clock, metrics, subscribers, replay),
-              metrics);
-          return pushes.start();
-        })
-        .compose(v -> ServiceHttpServer.start(vertx, config.http(), router, endpoint))
-        .onSuccess(s -> server = s);
+        .compose(replay -> vertx.deployVerticle(
+            () -> new WalletLoopVerticle(platform, config, clock, replay, loops, counts, port),
+            new DeploymentOptions().setInstances(config.http().instances())))
+        // the loops are in place before the first push can arrive
+        .compose(id -> pushes.start());
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = endpoint == null ? Future.succeededFuture()
-        : endpoint.closeAll(WsCloseCodes.GOING_AWAY, "shutting down");
-    return closed.eventually(() -> pushes.stop());
+    return pushes.stop();
   }
 }

@@ -10,31 +10,39 @@ import java.util.Set;
 
 /**
  * Decides whether a WebSocket upgrade may proceed: origin allow-list, per-IP and total connection limits.
- * The limits count the service's connections on the whole node ({@link ConnectionCounts}); the rest is
- * confined to the endpoint's event loop.
+ * The counts may be shared by the endpoints of every event loop of a service ({@link ConnectionCounts}), so
+ * a connection is counted in the same step that checks the limits. Answers the HTTP status to reject with,
+ * or 0 to accept.
  */
 final class HandshakeGuard {
 
   private final Set<String> allowedOrigins;
   private final int maxPerIp;
   private final int maxTotal;
-  private final ConnectionCounts counts;
+  private ConnectionCounts counts = new ConnectionCounts();
   private String perIpRefusalFrame;
   private int perIpRefusalCloseCode;
 
-  HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal, ConnectionCounts counts) {
+  HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
     this.maxPerIp = maxPerIp;
     this.maxTotal = maxTotal;
-    this.counts = counts;
   }
 
-  private boolean originAllowed(ServerWebSocketHandshake handshake) {
-    if (allowedOrigins.isEmpty()) {
-      return true;
+  /** Counts connections in {@code shared} (the node's counts for the service) instead of counts of its own. */
+  void countIn(ConnectionCounts shared) {
+    this.counts = shared;
+  }
+
+  /** 403 when the origin is not allowed, else 0. */
+  int checkOrigin(ServerWebSocketHandshake handshake) {
+    if (!allowedOrigins.isEmpty()) {
+      String origin = handshake.headers().get("Origin");
+      if (origin == null || !allowedOrigins.contains(origin)) {
+        return 403;
+      }
     }
-    String origin = handshake.headers().get("Origin");
-    return origin != null && allowedOrigins.contains(origin);
+    return 0;
   }
 
   /**
@@ -48,19 +56,16 @@ final class HandshakeGuard {
   }
 
   /**
-   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, 403 for an origin not
-   * allowed, 503 when the node is full, 429 over the per-IP limit. An accepted socket is counted against the
-   * limits; report its close with {@link #released}. Answers the accepted socket, or fails when the upgrade
-   * was rejected or did not complete.
+   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, else 403 for a
+   * refused origin, 503 when the node is full, 429 when the IP is at its limit. An accepted socket is
+   * counted against the limits; report its close with {@link #released}.
+   * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
    */
   Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
     String ip = ip(handshake);
-    int status;
-    if (!paths.contains(handshake.path())) {
-      status = 404;
-    } else if (!originAllowed(handshake)) {
-      status = 403;
-    } else {
+    int status = paths.contains(handshake.path()) ? checkOrigin(handshake) : 404;
+    if (status == 0) {
+      // counted in the same step as checked: the service's other loops may count connections meanwhile
       status = counts.tryAcquire(ip, maxTotal, maxPerIp);
     }
     if (status == 429 && perIpRefusalFrame != null) {

@@ -74,8 +74,7 @@ public final class WsEndpoint {
     this.closeCodes = Objects.requireNonNull(closeCodes, "closeCodes");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections(),
-        ConnectionCounts.of(vertx, metrics.service()));
+    this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections());
   }
 
   /**
@@ -84,6 +83,15 @@ public final class WsEndpoint {
    */
   public WsEndpoint refusePerIpLimitWith(String frame, int closeCode) {
     guard.refusePerIpLimitWith(Objects.requireNonNull(frame, "frame"), closeCode);
+    return this;
+  }
+
+  /**
+   * Counts this endpoint's connections in {@code counts}, shared by the service's endpoints on every event
+   * loop, so the per-IP and total limits hold for the node; call before {@link #attach}.
+   */
+  public WsEndpoint countConnectionsIn(ConnectionCounts counts) {
+    guard.countIn(Objects.requireNonNull(counts, "counts"));
     return this;
   }
 

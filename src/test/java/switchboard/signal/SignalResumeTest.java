@@ -57,8 +57,9 @@ class SignalResumeTest {
       // rooms r0..r29: the test uses one whose history partition the doomed node 2 owns
       JsonObject rooms = new JsonObject();
       IntStream.range(0, 30).forEach(i -> rooms.put("r" + i, new JsonObject().put("autoJoin", true)));
+      // 1,000 clients authenticating at once on a busy machine may wait past the 5 s default to be served
       JsonObject config = new JsonObject().put("rooms", rooms)
-          .put("ws", new JsonObject().put("maxConnectionsPerIp", 0));
+          .put("ws", new JsonObject().put("maxConnectionsPerIp", 0).put("authTimeoutMs", 60_000));
       int[] ports = IntStream.range(0, 3)
           .map(i -> SignalTestSupport.deploy(cluster.platform(i), config).actualPort()).toArray();
       var doomedMember = cluster.platform(2).cluster().hazelcast().getCluster().getLocalMember();

@@ -3,6 +3,7 @@ package switchboard.testing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import switchboard.auth.JwtKeys;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.TokenMinter;
 import switchboard.bus.ClusterView;
@@ -10,6 +11,8 @@ import switchboard.config.ConfigReader;
 import switchboard.config.JwtConfig;
 import switchboard.platform.Platform;
 import switchboard.platform.Profile;
+
+import java.time.Clock;
 
 /** Platforms for tests: a real Vert.x, a JWT secret known to the test, an in-memory metrics registry. */
 public final class TestPlatform {
@@ -28,6 +31,13 @@ public final class TestPlatform {
   public static Platform single(Vertx vertx) {
     return new Platform(vertx, ClusterView.single(), new JwtVerifier(vertx, jwtConfig()), new SimpleMeterRegistry(),
         Profile.DEV);
+  }
+
+  /** A single-node platform whose token checks read {@code jwtClock} (e.g. {@link LoopThreads}). */
+  public static Platform single(Vertx vertx, Clock jwtClock) {
+    JwtConfig config = jwtConfig();
+    return new Platform(vertx, ClusterView.single(), new JwtVerifier(new JwtKeys(vertx, config), config.policy(), jwtClock),
+        new SimpleMeterRegistry(), Profile.DEV);
   }
 
   public static Platform clustered(Vertx vertx, ClusterView view) {

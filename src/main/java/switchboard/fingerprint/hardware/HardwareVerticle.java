@@ -18,9 +18,10 @@ import java.util.function.Supplier;
 
 /**
  * The readers attached to this node, on a worker verticle that owns the USB bus (USB calls block, so they
- * never touch an event loop); one per node. Wires the {@link DeviceRegistry} (attached readers, the
- * cluster-wide device directory), the {@link UsbPoller} (hot-plug through usb4java) and the
- * {@link ScanRunner} (device commands on {@code fingerprint.device.commands.<nodeId>}, scans), all
+ * never touch an event loop); one per node, whatever the front's {@code instances}: a reader is claimed by one
+ * owner and its transfers run one at a time, so a second owner of the bus would contend for the same devices.
+ * Wires the {@link DeviceRegistry} (attached readers, the cluster-wide device directory), the
+ * {@link UsbPoller} (hot-plug through usb4java) and the {@link ScanRunner} (device commands on {@code fingerprint.device.commands.<nodeId>}, scans), all
  * publishing on {@link Addresses#FINGERPRINT_DEVICE_EVENTS}.
  *
  * <p>Worker contexts run one task at a time in order, so none of them needs locks.

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who on this node hears a device's events: the connections subscribed to it, and every admin. Confined to
- * the service verticle's event loop.
+ * Who on one event loop hears a device's events: the connections subscribed to it, and every admin. One per
+ * loop of the service, confined to it.
  */
 public final class Audience {
 

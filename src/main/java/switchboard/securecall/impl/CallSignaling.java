@@ -26,8 +26,11 @@ import static switchboard.securecall.SecureCallProtocol.*;
 /**
  * The call state machine: CALL_INITIATE / ACCEPT / REJECT / END, opaque relay of ICE candidates, ring
  * timeouts, and the end of calls whose party disconnected or whose node left. The cluster-wide call table
- * decides every race; frames reach the other party through the node router. Runs on the verticle's event
- * loop. SDP and candidates are relayed but never parsed or logged.
+ * decides every race; frames reach the other party through the node router. One per node, shared by its
+ * event loops: it keeps no state of its own besides the router, so it needs no lock. Each call's legs live
+ * in the sessions of its parties, each on the loop of its connection, and a frame for a party is applied
+ * there ({@link #admit}); a ring timer runs on the caller's loop. SDP and candidates are relayed but never
+ * parsed or logged.
  */
 public final class CallSignaling {
 

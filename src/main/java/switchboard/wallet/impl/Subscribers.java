@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * This node's connections with at least one subscription, by the address they are bound to; ledger pushes
- * look their targets up here. Confined to the gateway's event loop.
+ * look their targets up here. One per event loop of the gateway, confined to it.
  */
 public final class Subscribers {
 

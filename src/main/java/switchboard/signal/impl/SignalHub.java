@@ -187,11 +187,10 @@ public final class SignalHub {
     if (targets.isEmpty()) {
       return 0;
     }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = frame.encode().getBytes(StandardCharsets.UTF_8);
     int reached = 0;
     for (SignalSession s : targets) {
-      if (s.deliver(utf8, plaintext)) {
+      if (s.deliver(utf8)) {
         reached++;
       }
     }
@@ -233,11 +232,10 @@ public final class SignalHub {
     if (members == null) {
       return 0;
     }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = frame.encode().getBytes(StandardCharsets.UTF_8);
     int reached = 0;
     for (SignalSession s : List.copyOf(members)) {
-      if (s.deliverInRoom(room, offset, utf8, plaintext)) {
+      if (s.deliverInRoom(room, offset, utf8)) {
         reached++;
       }
     }
@@ -359,8 +357,7 @@ public final class SignalHub {
         if (e.frame() == null) {
           continue;
         }
-        String plaintext = stamped(e.frame(), room, e.offset(), slice.epoch()).encode();
-        s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
+        s.deliver(stamped(e.frame(), room, e.offset(), slice.epoch()).encode().getBytes(StandardCharsets.UTF_8));
         replayed++;
       }
       s.roomOffset(room, last);
@@ -387,8 +384,7 @@ public final class SignalHub {
 
   /** The encrypted {@code recovered} event of one room. */
   public static void recoveryOutcome(SignalSession s, String room, JsonObject outcome) {
-    String plaintext = appFrame(RECOVERED, new JsonObject().put(room, outcome)).encode();
-    s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
+    s.deliver(appFrame(RECOVERED, new JsonObject().put(room, outcome)).encode().getBytes(StandardCharsets.UTF_8));
   }
 
   // ---- cluster-wide operations (REST and event bus) ---------------------------------------------

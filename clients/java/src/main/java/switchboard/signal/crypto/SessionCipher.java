@@ -45,9 +45,10 @@ public final class SessionCipher {
       throw new IllegalArgumentException("AES-256 key must be 32 bytes");
     }
     this.key = new SecretKeySpec(aesKey, "AES");
-    Objects.requireNonNull(random, "random");
-    this.ivHigh = random.nextInt();
-    this.ivLow = random.nextLong();
+    byte[] first = new byte[IV_BYTES];
+    Objects.requireNonNull(random, "random").nextBytes(first);
+    this.ivHigh = (int) bigEndian(first, 0, 4);
+    this.ivLow = bigEndian(first, 4, 8);
     try {
       this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
@@ -76,6 +77,14 @@ public final class SessionCipher {
       ivHigh++;
     }
     return iv;
+  }
+
+  private static long bigEndian(byte[] bytes, int from, int count) {
+    long value = 0;
+    for (int i = from; i < from + count; i++) {
+      value = value << 8 | (bytes[i] & 0xff);
+    }
+    return value;
   }
 
   /**

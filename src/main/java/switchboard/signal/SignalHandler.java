@@ -22,6 +22,7 @@ import switchboard.ws.WsConnection;
 import switchboard.ws.WsHandler;
 import switchboard.ws.WsProblem;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -287,8 +288,9 @@ final class SignalHandler implements WsHandler {
         sendError(s, REFRESH_REFUSED, "the token is for another user; the session still ends when its token expires");
       } else {
         s.connection.expiresAt(ar.result().expiresAt());
-        String answer = frame(REFRESHED, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())));
-        s.connection.send(s.cipher != null ? s.cipher.seal(answer) : answer);
+        byte[] answer = frame(REFRESHED, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())))
+            .getBytes(StandardCharsets.UTF_8);
+        s.connection.sendText(s.cipher != null ? s.cipher.sealFrame(answer) : answer);
       }
     });
   }

@@ -62,24 +62,27 @@ public final class SignalSession {
         .put("connectedAt", connectedAt.toString());
   }
 
-  /** Sends an application frame, encrypted when the session has a key; false when it did not go out. */
-  public boolean deliver(byte[] plaintextUtf8, String plaintext) {
+  /**
+   * Sends an application frame given as UTF-8 JSON, encrypted when the session has a key; false when it did
+   * not go out. Without a key the same array goes to every recipient, so it must not change afterwards.
+   */
+  public boolean deliver(byte[] plaintextUtf8) {
     if (!ready) {
       return false;
     }
-    return connection.send(cipher != null ? cipher.seal(plaintextUtf8) : plaintext);
+    return connection.sendText(cipher != null ? cipher.sealFrame(plaintextUtf8) : plaintextUtf8);
   }
 
   /**
    * Sends a room message unless this client is being replayed that room or already got that offset; true
    * when it went out.
    */
-  public boolean deliverInRoom(String room, long offset, byte[] plaintextUtf8, String plaintext) {
+  public boolean deliverInRoom(String room, long offset, byte[] plaintextUtf8) {
     if (!ready || recovering.contains(room) || offset <= roomOffsets.getOrDefault(room, 0L)) {
       return false;
     }
     roomOffsets.put(room, offset);
-    return deliver(plaintextUtf8, plaintext);
+    return deliver(plaintextUtf8);
   }
 
   public boolean isRecovering(String room) {

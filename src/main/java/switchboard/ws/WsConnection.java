@@ -3,8 +3,11 @@ package switchboard.ws;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import switchboard.auth.Principal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -172,6 +175,28 @@ public final class WsConnection {
       return false;
     }
     socket.writeTextMessage(text);
+    endpoint.metrics().messageOut();
+    return true;
+  }
+
+  /**
+   * Queues a text message given as its UTF-8 bytes, under the same slow-consumer policy as {@link
+   * #send(String)}. The bytes go out as they are, so a frame encoded once can be written to many sockets and
+   * a frame built as bytes is never turned into a string and back; the caller must not change the array
+   * afterwards.
+   */
+  public boolean sendText(byte[] utf8) {
+    if (!mayWrite(utf8.length)) {
+      return false;
+    }
+    if (utf8.length <= endpoint.limits().hardFrameBytes()) {
+      // Vert.x has no public text frame from bytes: this is the frame its writeTextMessage builds once it
+      // has encoded the string, wrapping the array without a copy
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
+    } else {
+      // longer than the server's frame limit: writeTextMessage splits it into frames the peer accepts
+      socket.writeTextMessage(new String(utf8, StandardCharsets.UTF_8));
+    }
     endpoint.metrics().messageOut();
     return true;
   }

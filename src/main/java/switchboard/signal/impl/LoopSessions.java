@@ -189,11 +189,10 @@ public final class LoopSessions {
     if (targets.isEmpty()) {
       return 0;
     }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = frame.encode().getBytes(StandardCharsets.UTF_8);
     int reached = 0;
     for (SignalSession s : targets) {
-      if (s.deliver(utf8, plaintext)) {
+      if (s.deliver(utf8)) {
         reached++;
       }
     }
@@ -246,11 +245,10 @@ public final class LoopSessions {
           + "a member left); passed over", room, offset);
       return members.size();
     }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = frame.encode().getBytes(StandardCharsets.UTF_8);
     int reached = 0;
     for (SignalSession s : List.copyOf(members)) {
-      if (s.deliverInRoom(room, offset, utf8, plaintext)) {
+      if (s.deliverInRoom(room, offset, utf8)) {
         reached++;
       }
     }
@@ -380,8 +378,7 @@ public final class LoopSessions {
         if (e.frame() == null || copy) {
           continue;
         }
-        String plaintext = SignalHub.stamped(e.frame(), room, e.offset(), slice.epoch()).encode();
-        s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
+        s.deliver(SignalHub.stamped(e.frame(), room, e.offset(), slice.epoch()).encode().getBytes(StandardCharsets.UTF_8));
         replayed++;
       }
       s.roomOffset(room, last);
@@ -408,7 +405,7 @@ public final class LoopSessions {
 
   /** The encrypted {@code recovered} event of one room. */
   public static void recoveryOutcome(SignalSession s, String room, JsonObject outcome) {
-    String plaintext = SignalHub.appFrame(SignalHub.RECOVERED, new JsonObject().put(room, outcome)).encode();
-    s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
+    s.deliver(SignalHub.appFrame(SignalHub.RECOVERED, new JsonObject().put(room, outcome)).encode()
+        .getBytes(StandardCharsets.UTF_8));
   }
 }

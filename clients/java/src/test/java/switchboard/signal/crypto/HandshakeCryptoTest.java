@@ -2,7 +2,10 @@ package switchboard.signal.crypto;
 
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.json.JsonObject;
+
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
@@ -56,6 +59,34 @@ class HandshakeCryptoTest {
     SessionCipher mismatched = crypto.session(b, HandshakeCrypto.parsePublicKey(a.publicKeyBase64()), salt, "other");
     SessionCipher.Sealed sealed = ca.encrypt(new byte[] {1});
     assertThatThrownBy(() -> mismatched.decrypt(sealed.iv(), sealed.ciphertext())).isInstanceOf(DecryptionException.class);
+  }
+
+  /**
+   * Verifies that a session's IVs count up from its random start as one 96-bit number, the carry reaching
+   * the first four bytes, and that the frame built as bytes is the JSON frame a peer opens.
+   */
+  @Test
+  void ivsCountUpFromTheRandomStart() throws Exception {
+    SecureRandom allOnes = new SecureRandom() {
+      @Override
+      public void nextBytes(byte[] bytes) {
+        Arrays.fill(bytes, (byte) 0xff);
+      }
+    };
+    byte[] key = crypto.newSalt();
+    SessionCipher sender = new SessionCipher(key, allOnes);
+    SessionCipher receiver = new SessionCipher(key, new SecureRandom());
+    byte[] ones = new byte[12];
+    Arrays.fill(ones, (byte) 0xff);
+    byte[] one = new byte[12];
+    one[11] = 1;
+    assertThat(sender.encrypt(new byte[] {1}).iv()).isEqualTo(ones);
+    assertThat(sender.encrypt(new byte[] {2}).iv()).isEqualTo(new byte[12]);
+    JsonObject frame = new JsonObject(new String(sender.sealFrame("{\"event\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+        StandardCharsets.UTF_8));
+    assertThat(frame.getString("event")).isEqualTo("encrypted");
+    assertThat(frame.getJsonObject("data").getString("iv")).isEqualTo(b64(one));
+    assertThat(receiver.open(frame.getJsonObject("data"))).isEqualTo("{\"event\":\"x\"}");
   }
 
   private static String b64(byte[] b) {

@@ -8,6 +8,7 @@ import switchboard.platform.Platform;
 import switchboard.platform.ServiceMetrics;
 import switchboard.webflow.impl.AuthorizationRouter;
 import switchboard.webflow.impl.Registrations;
+import switchboard.ws.ConnectionCounts;
 import switchboard.ws.ServiceHttpServer;
 import switchboard.ws.SharedPort;
 import switchboard.ws.StompCodec;
@@ -21,7 +22,8 @@ import java.util.Set;
 /**
  * One event loop's share of Web Flow: the STOMP endpoint ({@link WebFlowHandler} behind the shared STOMP
  * codec) and the REST API on an HTTP server listening on the port every instance shares, with the sessions of
- * the connections Vert.x hands to this loop. Closes them with 1001 when it stops.
+ * the connections Vert.x hands to this loop (counted with every loop's against the node's connection limits).
+ * Closes them with 1001 when it stops.
  */
 final class WebFlowLoopVerticle extends VerticleBase {
 
@@ -32,11 +34,13 @@ final class WebFlowLoopVerticle extends VerticleBase {
   private final AuthorizationRouter authorizations;
   private final LocalLoops loops;
   private final SharedPort port;
+  private final ConnectionCounts connections;
   private WebFlowHandler handler;
   private WsEndpoint endpoint;
 
   WebFlowLoopVerticle(Platform platform, WebFlowConfig config, ServiceMetrics metrics, Registrations registrations,
-                      AuthorizationRouter authorizations, LocalLoops loops, SharedPort port) {
+                      AuthorizationRouter authorizations, LocalLoops loops, SharedPort port,
+                      ConnectionCounts connections) {
     this.platform = platform;
     this.config = config;
     this.metrics = metrics;
@@ -44,6 +48,7 @@ final class WebFlowLoopVerticle extends VerticleBase {
     this.authorizations = authorizations;
     this.loops = loops;
     this.port = port;
+    this.connections = connections;
   }
 
   @Override
@@ -54,7 +59,7 @@ final class WebFlowLoopVerticle extends VerticleBase {
         stomp.maxHeaders(), stomp.maxFrameBytes(), stomp.heartbeatMs(), config.login(), config.passcode()),
         handler, metrics);
     endpoint = new WsEndpoint(vertx, Set.of(config.path()), wsLimits(stomp), WebFlowProtocol.CLOSE_CODES,
-        config.http().allowedOrigins(), metrics, codec);
+        config.http().allowedOrigins(), metrics, codec).countConnectionsIn(connections);
     Router router = ServiceHttpServer.router(vertx, WebFlowProtocol.MAX_BATCH_BODY_BYTES);
     new WebFlowRestApi(authorizations).mount(router, platform.jwt());
     return ServiceHttpServer.start(vertx, config.http(),

@@ -8,6 +8,7 @@ import switchboard.platform.Platform;
 import switchboard.platform.ServiceMetrics;
 import switchboard.webflow.impl.AuthorizationRouter;
 import switchboard.webflow.impl.Registrations;
+import switchboard.ws.ConnectionCounts;
 import switchboard.ws.SharedPort;
 
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class WebFlowVerticle extends VerticleBase {
   private final ServiceMetrics metrics;
   private final SharedPort port;
   private final LocalLoops loops = new LocalLoops();
+  private final ConnectionCounts connections = new ConnectionCounts();
   private AuthorizationRouter authorizations;
   private WebFlowBusApi busApi;
 
@@ -56,7 +58,8 @@ public final class WebFlowVerticle extends VerticleBase {
     busApi = new WebFlowBusApi(authorizations);
     return Future.all(authorizations.start(), busApi.start(vertx.eventBus()))
         .compose(v -> vertx.deployVerticle(
-            () -> new WebFlowLoopVerticle(platform, config, metrics, registrations, authorizations, loops, port),
+            () -> new WebFlowLoopVerticle(platform, config, metrics, registrations, authorizations, loops, port,
+                connections),
             new DeploymentOptions().setInstances(config.http().instances())));
   }
 

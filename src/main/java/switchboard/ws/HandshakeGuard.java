@@ -5,22 +5,20 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import switchboard.platform.ServiceMetrics;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides whether a WebSocket upgrade may proceed: origin allow-list, per-IP and total connection limits.
- * Confined to one event loop. Answers the HTTP status to reject with, or 0 to accept.
+ * Confined to one event loop; its connection counts may be shared with other loops' guards. Answers the HTTP
+ * status to reject with, or 0 to accept.
  */
 final class HandshakeGuard {
 
   private final Set<String> allowedOrigins;
   private final int maxPerIp;
   private final int maxTotal;
-  private final Map<String, Integer> perIp = new HashMap<>();
-  private int total;
+  private ConnectionCounts counts = new ConnectionCounts();
   private String perIpRefusalFrame;
   private int perIpRefusalCloseCode;
 
@@ -30,19 +28,18 @@ final class HandshakeGuard {
     this.maxTotal = maxTotal;
   }
 
-  /** The status to reject with (403 origin, 429 per-IP limit, 503 node full), or 0 to accept. */
-  int check(ServerWebSocketHandshake handshake) {
+  /** Counts connections in {@code shared} instead of counts of its own (before any connection is admitted). */
+  void countIn(ConnectionCounts shared) {
+    this.counts = shared;
+  }
+
+  /** 403 when the Origin is not allowed, else 0. */
+  private int checkOrigin(ServerWebSocketHandshake handshake) {
     if (!allowedOrigins.isEmpty()) {
       String origin = handshake.headers().get("Origin");
       if (origin == null || !allowedOrigins.contains(origin)) {
         return 403;
       }
-    }
-    if (maxTotal > 0 && total >= maxTotal) {
-      return 503;
-    }
-    if (maxPerIp > 0 && perIp.getOrDefault(ip(handshake), 0) >= maxPerIp) {
-      return 429;
     }
     return 0;
   }
@@ -58,12 +55,18 @@ final class HandshakeGuard {
   }
 
   /**
-   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, else {@link #check}'s
-   * status. An accepted socket is counted against the limits; report its close with {@link #released}.
+   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, 403 for a foreign
+   * origin, 503 when the node is full, 429 when the address has its share. An accepted socket is counted
+   * against the limits; report its close with {@link #released}.
    * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
    */
   Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
-    int status = paths.contains(handshake.path()) ? check(handshake) : 404;
+    String ip = ip(handshake);
+    int status = paths.contains(handshake.path()) ? checkOrigin(handshake) : 404;
+    if (status == 0) {
+      // counted at once, so endpoints on other loops sharing the counts cannot pass the limit together
+      status = counts.tryAcquire(ip, maxPerIp, maxTotal);
+    }
     if (status == 429 && perIpRefusalFrame != null) {
       metrics.error("HANDSHAKE_" + status);
       return handshake.accept().compose(socket -> {
@@ -76,8 +79,6 @@ final class HandshakeGuard {
       handshake.reject(status);
       return Future.failedFuture("upgrade rejected with " + status);
     }
-    String ip = ip(handshake);
-    acquired(ip);
     return handshake.accept().onFailure(err -> released(ip));
   }
 
@@ -85,14 +86,7 @@ final class HandshakeGuard {
     return handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
   }
 
-  /** Counts an accepted connection; call {@link #released(String)} when it closes. */
-  void acquired(String ip) {
-    total++;
-    perIp.merge(ip, 1, Integer::sum);
-  }
-
   void released(String ip) {
-    total--;
-    perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    counts.release(ip);
   }
 }

@@ -86,6 +86,15 @@ public final class WsEndpoint {
     return this;
   }
 
+  /**
+   * Counts connections against the limits in {@code counts}, shared with the service's endpoints on other
+   * event loops, so the limits hold per node; call before {@link #attach}.
+   */
+  public WsEndpoint countConnectionsIn(ConnectionCounts counts) {
+    guard.countIn(Objects.requireNonNull(counts, "counts"));
+    return this;
+  }
+
   WsLimits limits() {
     return limits;
   }

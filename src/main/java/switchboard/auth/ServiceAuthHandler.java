@@ -19,15 +19,27 @@ public final class ServiceAuthHandler implements Handler<RoutingContext> {
 
   private final JwtVerifier verifier;
   private final Set<String> allowedRoles;
+  private final VerifiedTokens verified;
 
   public ServiceAuthHandler(JwtVerifier verifier, Set<String> allowedRoles) {
+    this(verifier, allowedRoles, null);
+  }
+
+  /** @param verified tokens verified lately, consulted before verifying (null: verify every request) */
+  public ServiceAuthHandler(JwtVerifier verifier, Set<String> allowedRoles, VerifiedTokens verified) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.allowedRoles = Set.copyOf(allowedRoles);
+    this.verified = verified;
   }
 
   /** Accepts tokens with the {@code service} or {@code admin} role. */
   public static ServiceAuthHandler forServices(JwtVerifier verifier) {
     return new ServiceAuthHandler(verifier, SERVICE_ROLES);
+  }
+
+  /** Same, remembering the tokens it verified in {@code verified}. */
+  public static ServiceAuthHandler forServices(JwtVerifier verifier, VerifiedTokens verified) {
+    return new ServiceAuthHandler(verifier, SERVICE_ROLES, verified);
   }
 
   @Override
@@ -37,16 +49,31 @@ public final class ServiceAuthHandler implements Handler<RoutingContext> {
       reject(ctx, 401, "missing bearer token");
       return;
     }
-    verifier.verify(header.substring(7).trim()).onComplete(ar -> {
+    String token = header.substring(7).trim();
+    Principal known = verified == null ? null : verified.get(token);
+    if (known != null) {
+      admit(ctx, known);
+      return;
+    }
+    verifier.verify(token).onComplete(ar -> {
       if (ar.failed()) {
         reject(ctx, 401, "invalid or expired token");
-      } else if (!ar.result().hasAnyRole(allowedRoles)) {
-        reject(ctx, 403, "token lacks a required role " + allowedRoles);
-      } else {
-        ctx.put(PRINCIPAL, ar.result());
-        ctx.next();
+        return;
       }
+      if (verified != null) {
+        verified.put(token, ar.result());
+      }
+      admit(ctx, ar.result());
     });
+  }
+
+  private void admit(RoutingContext ctx, Principal principal) {
+    if (!principal.hasAnyRole(allowedRoles)) {
+      reject(ctx, 403, "token lacks a required role " + allowedRoles);
+    } else {
+      ctx.put(PRINCIPAL, principal);
+      ctx.next();
+    }
   }
 
   private static void reject(RoutingContext ctx, int status, String message) {

@@ -4,14 +4,20 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.bus.Addresses;
+import switchboard.webflow.impl.AuthorizationBatch;
 import switchboard.webflow.impl.AuthorizationNotice;
 import switchboard.webflow.impl.AuthorizationRouter;
 
-/** The {@code webflow.authorization} request/reply address: a service notifies a page over the event bus. */
+/**
+ * The {@code webflow.authorization} request/reply address: a service notifies a page over the event bus, with
+ * one notice (a JSON object, answered by one result) or many (a JSON array, answered by an array of results
+ * in the same order), as over REST. One per node.
+ */
 final class WebFlowBusApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebFlowBusApi.class);
@@ -33,8 +39,12 @@ final class WebFlowBusApi {
   }
 
   private void onAuthorization(Message<Object> msg) {
+    if (msg.body() instanceof JsonArray items) {
+      onBatch(msg, items);
+      return;
+    }
     if (!(msg.body() instanceof JsonObject body)) {
-      msg.fail(400, "body must be a JSON object");
+      msg.fail(400, "body must be a JSON object or an array of them");
       return;
     }
     AuthorizationNotice notice;
@@ -49,6 +59,21 @@ final class WebFlowBusApi {
         msg.reply(ar.result());
       } else {
         LOG.warn("authorization for a webSocketId failed: {}", ar.cause().toString());
+        msg.fail(500, "delivery failed");
+      }
+    });
+  }
+
+  private void onBatch(Message<Object> msg, JsonArray items) {
+    if (items.size() > AuthorizationBatch.MAX_ITEMS) {
+      msg.fail(413, "at most " + AuthorizationBatch.MAX_ITEMS + " notifications per request");
+      return;
+    }
+    AuthorizationBatch.authorize(authorizations, items).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        LOG.warn("a batch of authorizations failed: {}", ar.cause().toString());
         msg.fail(500, "delivery failed");
       }
     });

@@ -1,5 +1,6 @@
 package switchboard.webflow;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -7,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.stomp.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import switchboard.bus.ClusterView;
+import switchboard.bus.LocalLoops;
 import switchboard.platform.ServiceMetrics;
 import switchboard.webflow.WebFlowProtocol.Refusal;
 import switchboard.webflow.impl.AuthorizationNotice;
@@ -31,7 +32,8 @@ import java.util.Set;
  * destinations, and MESSAGE frames are written to the target session's own subscriptions. Anything else is an
  * ERROR frame and a close. A registration binds the webSocketId to the newest session (the one it moved from
  * gets an ERROR and is closed, on whichever node it is) and then hands over the notices held for it, oldest
- * first. All state is confined to the verticle's event loop.
+ * first. One handler per event loop: its sessions stay on that loop, which the node's {@link LocalLoops}
+ * knows as their owner, so notices for them are delivered here.
  */
 final class WebFlowHandler implements StompHandler {
 
@@ -41,28 +43,30 @@ final class WebFlowHandler implements StompHandler {
   private final ServiceMetrics metrics;
   private final Registrations registrations;
   private final AuthorizationRouter authorizations;
+  private final LocalLoops loops;
+  private final LocalLoops.Loop loop;
   private final Set<String> userTopics;
   private final Set<String> registrationDestinations;
   private final Map<String, WebFlowSession> sessions = new HashMap<>();
 
-  WebFlowHandler(Vertx vertx, ClusterView cluster, WebFlowConfig config, ServiceMetrics metrics) {
+  /** Joins the node's loops from the caller's context, which must be this loop's. */
+  WebFlowHandler(Vertx vertx, WebFlowConfig config, ServiceMetrics metrics, Registrations registrations,
+                 AuthorizationRouter authorizations, LocalLoops loops) {
     this.config = config;
     this.metrics = metrics;
-    this.registrations = new Registrations(vertx, cluster, config, sessions::containsKey);
-    this.authorizations = new AuthorizationRouter(vertx, cluster, WebFlowDefinition.NAME, registrations, metrics,
-        config.deliveryTimeout().toMillis(), this::deliver, this::moved);
+    this.registrations = registrations;
+    this.authorizations = authorizations;
+    this.loops = loops;
+    this.loop = loops.join(vertx.getOrCreateContext(),
+        message -> AuthorizationRouter.dispatch(message, this::deliver, this::moved));
     this.userTopics = Set.of(config.registrationTopic(), config.authorizationTopic());
     // clients of the published protocol send the registration to the registration topic itself
     this.registrationDestinations = Set.of(config.registrationDestination(), config.registrationTopic());
   }
 
-  /** Routing of authorizations (and of moved webSocketIds) to the sessions of every node. */
-  AuthorizationRouter authorizations() {
-    return authorizations;
-  }
-
-  int sessionCount() {
-    return sessions.size();
+  /** Takes this loop out of the node's; its sessions are closed by then. */
+  void close() {
+    loops.leave(loop);
   }
 
   @Override
@@ -70,6 +74,7 @@ final class WebFlowHandler implements StompHandler {
     WebFlowSession s = new WebFlowSession(connection);
     connection.state(s);
     sessions.put(s.id(), s);
+    loops.own(loop, s.id());
   }
 
   @Override
@@ -90,6 +95,7 @@ final class WebFlowHandler implements StompHandler {
   public void onClose(WsConnection connection) {
     WebFlowSession s = connection.state();
     sessions.remove(s.id());
+    loops.disown(loop, s.id());
     for (String webSocketId : s.webSocketIds()) {
       registrations.unregister(webSocketId, s.id()).onFailure(err ->
           LOG.warn("could not drop a registration of a closed session: {}", err.toString()));
@@ -109,7 +115,7 @@ final class WebFlowHandler implements StompHandler {
       refuse(s, Refusal.TOO_MANY_SUBSCRIPTIONS, frame);
     } else {
       String ack = frame.getAck();
-      s.subscriptions().put(id, new WebFlowSession.Subscription(destination, ack != null && !ack.equals("auto")));
+      s.subscriptions().put(id, WebFlowSession.Subscription.of(id, destination, ack != null && !ack.equals("auto")));
       StompCodec.receipt(s.connection(), frame);
     }
   }
@@ -167,23 +173,29 @@ final class WebFlowHandler implements StompHandler {
         refuse(s, Refusal.REGISTRATION_FAILED, frame);
         return;
       }
+      // answered once every displaced session has been told, so no notice sent after the answer reaches one
+      List<Future<Boolean>> told = new ArrayList<>();
       for (JsonObject previous : ar.result().displaced()) {
-        authorizations.moved(previous, webSocketId).onFailure(err ->
-            LOG.warn("could not tell a session that its webSocketId moved: {}", err.toString()));
+        told.add(authorizations.moved(previous, webSocketId).onFailure(err ->
+            LOG.warn("could not tell a session that its webSocketId moved: {}", err.toString())));
       }
-      if (ar.result().outcome() == Registrations.Outcome.TAKEN) {
-        refuse(s, Refusal.WEBSOCKET_ID_TAKEN, frame);
-        return;
-      }
-      if (s.isClosed()) {
-        registrations.unregister(webSocketId, s.id());
-        return;
-      }
-      s.webSocketIds().add(webSocketId);
-      s.deliver(config.registrationTopic(), new JsonObject().put("webSocketId", webSocketId));
-      StompCodec.receipt(s.connection(), frame);
-      handOverHeld(s, webSocketId);
+      Future.join(told).onComplete(done -> registered(s, webSocketId, frame, ar.result().outcome()));
     });
+  }
+
+  private void registered(WebFlowSession s, String webSocketId, Frame frame, Registrations.Outcome outcome) {
+    if (outcome == Registrations.Outcome.TAKEN) {
+      refuse(s, Refusal.WEBSOCKET_ID_TAKEN, frame);
+      return;
+    }
+    if (s.isClosed()) {
+      registrations.unregister(webSocketId, s.id());
+      return;
+    }
+    s.webSocketIds().add(webSocketId);
+    s.deliver(config.registrationTopic(), new JsonObject().put("webSocketId", webSocketId));
+    StompCodec.receipt(s.connection(), frame);
+    handOverHeld(s, webSocketId);
   }
 
   /**
@@ -220,8 +232,11 @@ final class WebFlowHandler implements StompHandler {
     if (s == null || s.isClosed()) {
       return 0;
     }
+    // from now on notices for it go by the directory, which names the newer session
+    Runnable keep = registrations.forgetLocal(webSocketId, sessionId);
     registrations.lookup(webSocketId).onComplete(ar -> {
       if (ar.succeeded() && registrations.binding(sessionId).equals(ar.result())) {
+        keep.run();
         return;
       }
       s.webSocketIds().remove(webSocketId);

@@ -11,8 +11,14 @@ final class WebFlowProtocol {
   /** REST route services post authorizations to. */
   static final String AUTHORIZATIONS_PATH = "/api/authorizations";
 
-  /** Largest REST body accepted. */
+  /** Largest REST body accepted for one notice. */
   static final int MAX_REST_BODY_BYTES = 16 * 1024;
+
+  /**
+   * Largest REST body accepted for a batch: room for the most notices a batch may hold, each with the longest
+   * webSocketId and authResult.
+   */
+  static final int MAX_BATCH_BODY_BYTES = 512 * 1024;
 
   /**
    * Closes the transport makes itself. A STOMP client learns why from the ERROR frame before the close, so

@@ -73,7 +73,12 @@ public final class ServiceHttpServer {
   /** Same, for one of several instances of a service: all listen on {@code port}. */
   public static Future<HttpServer> start(Vertx vertx, HttpEndpointConfig config, Router router, WsEndpoint ws,
                                          SharedPort port) {
-    HttpServerOptions options = options(config);
+    return start(vertx, config, options(config), router, ws, port);
+  }
+
+  /** Same, with server options of the service's own (made from {@link #options}, e.g. with subprotocols). */
+  public static Future<HttpServer> start(Vertx vertx, HttpEndpointConfig config, HttpServerOptions options,
+                                         Router router, WsEndpoint ws, SharedPort port) {
     if (ws != null) {
       ws.tune(options);
     }

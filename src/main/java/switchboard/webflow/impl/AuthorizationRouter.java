@@ -3,7 +3,10 @@ package switchboard.webflow.impl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import switchboard.bus.ClusterView;
+import switchboard.bus.LocalLoops;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.SessionDirectory;
@@ -16,43 +19,55 @@ import java.util.function.ToIntBiFunction;
  * Takes an authorization notice to the session that registered its webSocketId, on whichever node holds it,
  * or holds it until that webSocketId is registered; and tells a session, on whichever node holds it, that a
  * newer registration moved one of its webSocketIds away. Answers {@code {"delivered","queued"}} as the bus and
- * REST APIs reply.
+ * REST APIs reply. One per node: a notice for a page of this node goes straight to the event loop holding
+ * its session ({@link LocalLoops}), any other through the registration directory and the node router.
  */
 public final class AuthorizationRouter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationRouter.class);
 
   /** The node message naming the webSocketId a session lost; notices carry {@code authResult} instead. */
   private static final String MOVED = "movedWebSocketId";
 
+  private final ClusterView cluster;
   private final Registrations registrations;
   private final ServiceMetrics metrics;
-  private final ToIntBiFunction<String, AuthorizationNotice> localDelivery;
-  private final ToIntBiFunction<String, String> localMove;
+  private final LocalLoops loops;
   private final NodeRouter router;
+  private final String mergeKey;
 
-  /**
-   * @param localDelivery writes a notice routed to this node to a session of this node (by session id) and
-   *                      answers how many sessions it reached
-   * @param localMove     tells a session of this node (by session id) that a webSocketId (second argument) was
-   *                      registered by a newer session; answers 1 if that session is here
-   */
+  /** @param loops this node's event loops holding Web Flow sessions; node messages are delivered there */
   public AuthorizationRouter(Vertx vertx, ClusterView cluster, String service, Registrations registrations,
-                             ServiceMetrics metrics, long deliveryTimeoutMs,
-                             ToIntBiFunction<String, AuthorizationNotice> localDelivery,
-                             ToIntBiFunction<String, String> localMove) {
+                             ServiceMetrics metrics, long deliveryTimeoutMs, LocalLoops loops) {
+    this.cluster = cluster;
     this.registrations = registrations;
     this.metrics = metrics;
-    this.localDelivery = localDelivery;
-    this.localMove = localMove;
-    this.router = new NodeRouter(vertx, cluster, service,
-        message -> Future.succeededFuture(onNodeMessage(message)), deliveryTimeoutMs);
+    this.loops = loops;
+    this.router = new NodeRouter(vertx, cluster, service, loops::deliver, deliveryTimeoutMs);
+    this.mergeKey = service + ".local-bindings";
   }
 
   public Future<Void> start() {
+    cluster.onMerged(mergeKey, node -> recheckLocalBindings());
     return router.start();
   }
 
   public Future<Void> stop() {
     return router.stop();
+  }
+
+  /**
+   * After a split heals, a webSocketId this node still binds may have been registered on the other side
+   * meanwhile: such a session is told it moved, as if the registration had reached it.
+   */
+  private void recheckLocalBindings() {
+    registrations.localBindings().forEach((webSocketId, session) ->
+        registrations.lookup(webSocketId).onSuccess(entry -> {
+          if (entry != null && !entry.equals(registrations.binding(session))) {
+            moved(registrations.binding(session), webSocketId).onFailure(err ->
+                LOG.warn("could not tell a session that its webSocketId moved: {}", err.toString()));
+          }
+        }));
   }
 
   /**
@@ -104,6 +119,16 @@ public final class AuthorizationRouter {
   }
 
   private Future<Boolean> route(AuthorizationNotice notice) {
+    String session = registrations.localSession(notice.webSocketId());
+    if (session == null) {
+      return routeByDirectory(notice);
+    }
+    // a session that has just closed or lost the webSocketId reaches nobody: the directory knows better
+    return loops.deliver(new NodeMessage.ToClient(session, notice.toJson()))
+        .compose(reached -> reached > 0 ? Future.succeededFuture(true) : routeByDirectory(notice));
+  }
+
+  private Future<Boolean> routeByDirectory(AuthorizationNotice notice) {
     return registrations.lookup(notice.webSocketId()).compose(entry -> {
       if (entry == null) {
         return Future.succeededFuture(false);
@@ -124,14 +149,19 @@ public final class AuthorizationRouter {
     return new JsonObject().put("delivered", delivered).put("queued", queued);
   }
 
-  private int onNodeMessage(NodeMessage message) {
+  /**
+   * Hands a node message for one of a loop's sessions to that loop's handler: a notice to {@code delivery},
+   * a moved webSocketId to {@code move} (each by session id); answers the sessions reached.
+   */
+  public static int dispatch(NodeMessage message, ToIntBiFunction<String, AuthorizationNotice> delivery,
+                             ToIntBiFunction<String, String> move) {
     if (!(message instanceof NodeMessage.ToClient toClient)) {
       return 0;
     }
     String moved = toClient.frame().getString(MOVED);
     if (moved != null) {
-      return localMove.applyAsInt(toClient.clientId(), moved);
+      return move.applyAsInt(toClient.clientId(), moved);
     }
-    return localDelivery.applyAsInt(toClient.clientId(), AuthorizationNotice.fromJson(toClient.frame()));
+    return delivery.applyAsInt(toClient.clientId(), AuthorizationNotice.fromJson(toClient.frame()));
   }
 }

@@ -13,7 +13,9 @@ import switchboard.webflow.WebFlowConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -27,6 +29,12 @@ import java.util.function.Predicate;
  * no read-modify-write, an expired one disappears by itself, and a full set of slots refuses the newest. Each
  * carries a number from one cluster-wide counter; taking removes every slot (each remove is atomic, so each
  * notification goes to exactly one taker) and answers them in that order.
+ *
+ * <p>This node also keeps its own bindings (webSocketId → session, until the entry's TTL), so a notice for a
+ * page held here is delivered without a cluster read. A binding is kept from the moment the cluster entry is
+ * written until the session unregisters it or is told a newer registration moved it; the router answers a
+ * newer registration only once that session has been told, so after the answer no node still delivers to
+ * the old one. Thread-safe: every event loop of the node registers and looks up here.
  */
 public final class Registrations {
 
@@ -49,6 +57,11 @@ public final class Registrations {
   private final Future<Counter> sequence;
   private final WebFlowConfig config;
   private final Predicate<String> liveLocalSession;
+  private final Map<String, LocalBinding> ownBindings = new ConcurrentHashMap<>();
+
+  /** A binding of this node: the session and when its cluster entry expires unless written again. */
+  private record LocalBinding(String session, long expiresAtMs) {
+  }
 
   /**
    * @param liveLocalSession whether a STOMP session id is open on this node; an entry of this node naming a
@@ -71,8 +84,11 @@ public final class Registrations {
   private Future<Registration> register(String webSocketId, String session, int attempts, List<JsonObject> displaced) {
     JsonObject info = new JsonObject().put(SESSION, session);
     long ttl = config.registrationTtl().toMillis();
+    // taken before the write, so the local binding never outlives the cluster entry
+    long expiresAtMs = System.currentTimeMillis() + ttl;
     return directory.putIfAbsent(webSocketId, info, ttl).compose(free -> {
       if (free) {
+        ownBindings.put(webSocketId, new LocalBinding(session, expiresAtMs));
         return Future.succeededFuture(new Registration(Outcome.REGISTERED, displaced));
       }
       return directory.get(webSocketId).compose(entry -> {
@@ -82,7 +98,10 @@ public final class Registrations {
         boolean local = cluster.nodeId().equals(entry.getString(SessionDirectory.NODE));
         String owner = entry.getString(SESSION);
         if (local && session.equals(owner)) {
-          return directory.put(webSocketId, info, ttl).map(new Registration(Outcome.REFRESHED, displaced));
+          return directory.put(webSocketId, info, ttl).map(v -> {
+            ownBindings.put(webSocketId, new LocalBinding(session, expiresAtMs));
+            return new Registration(Outcome.REFRESHED, displaced);
+          });
         }
         boolean stale = local && !liveLocalSession.test(owner);
         if (!stale && config.refuseTakeover()) {
@@ -106,7 +125,48 @@ public final class Registrations {
 
   /** Drops the binding if it still names this session of this node. */
   public Future<Boolean> unregister(String webSocketId, String session) {
+    forgetLocal(webSocketId, session);
     return directory.removeIfPresent(webSocketId, binding(session));
+  }
+
+  /**
+   * The session of this node that holds {@code webSocketId}, from the node's own bindings; null when none
+   * does (it may still be held on another node).
+   */
+  public String localSession(String webSocketId) {
+    LocalBinding binding = ownBindings.get(webSocketId);
+    if (binding == null) {
+      return null;
+    }
+    if (binding.expiresAtMs() <= System.currentTimeMillis()) {
+      ownBindings.remove(webSocketId, binding);
+      return null;
+    }
+    return binding.session();
+  }
+
+  /**
+   * Forgets this node's binding of {@code webSocketId} to {@code session}, if it is still that one; answers
+   * what puts it back unchanged, for when the session turns out to hold the webSocketId after all.
+   */
+  public Runnable forgetLocal(String webSocketId, String session) {
+    LocalBinding[] removed = new LocalBinding[1];
+    ownBindings.computeIfPresent(webSocketId, (id, binding) -> {
+      if (!binding.session().equals(session)) {
+        return binding;
+      }
+      removed[0] = binding;
+      return null;
+    });
+    LocalBinding binding = removed[0];
+    return binding == null ? () -> { } : () -> ownBindings.putIfAbsent(webSocketId, binding);
+  }
+
+  /** This node's bindings, webSocketId → session. */
+  public Map<String, String> localBindings() {
+    Map<String, String> bindings = new java.util.HashMap<>();
+    ownBindings.forEach((id, binding) -> bindings.put(id, binding.session()));
+    return bindings;
   }
 
   /** The directory entry naming {@code session} of this node. */

@@ -76,6 +76,7 @@ public final class Report implements Callable<Integer> {
     wallet();
     cluster();
     scaling();
+    profiles();
     notes();
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
@@ -590,6 +591,31 @@ public final class Report implements Callable<Integer> {
     chart("cluster", List.of(
         Charts.bars("deliveries/s at saturation", "deliveries/s", categories, Map.of("deliveries/s", runs.stream().map(Report::dps).toList())),
         Charts.bars("p50 latency, same rate", "ms", categories, Map.of("p50", runs.stream().map(r -> num(r, "latency", "p50")).toList()))));
+  }
+
+  private void profiles() {
+    List<JsonObject> runs = all(r -> "profile".equals(r.getString("scenario")));
+    if (runs.isEmpty()) {
+      return;
+    }
+    md.append("\n## profiles — where each Switchboard server's CPU samples went (JFR, whole run of that server)\n\n")
+        .append("| server | samples | top methods, self (% of samples) | threads (%) |\n|---|---|---|---|\n");
+    for (JsonObject r : runs) {
+      md.append("| ").append(r.getString("label")).append(" | ").append(r.getLong("samples", 0L)).append(" | ")
+          .append(shareList(r.getJsonArray("self"), 8)).append(" | ").append(shareList(r.getJsonArray("threads"), 4)).append(" |\n");
+    }
+  }
+
+  private static String shareList(io.vertx.core.json.JsonArray shares, int limit) {
+    if (shares == null) {
+      return "—";
+    }
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, shares.size()); i++) {
+      JsonObject o = shares.getJsonObject(i);
+      parts.add("`" + o.getString("name") + "` " + fmt(num(o, "percent")));
+    }
+    return String.join(", ", parts);
   }
 
   private void notes() throws IOException {

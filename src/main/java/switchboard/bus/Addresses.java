@@ -62,6 +62,8 @@ public final class Addresses {
   public static final String MANAGEMENT_NODE_STATS_PREFIX = "switchboard.management.stats.";
   /** Cluster map: Signal room → epoch, the id of the room's current history stream (same partition as it). */
   public static final String SIGNAL_EPOCHS_MAP = "switchboard.signal.epochs";
+  /** Hazelcast map: Signal room name → the ids of the nodes with members in it (comma-separated). */
+  public static final String SIGNAL_ROOM_NODES_MAP = "switchboard.signal.room-nodes";
   /** Prefix of the Hazelcast ringbuffer of a Signal room's recent messages; see {@link #signalHistory}. */
   public static final String SIGNAL_HISTORY_PREFIX = "switchboard.signal.history.";
 

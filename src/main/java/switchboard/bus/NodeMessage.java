@@ -39,6 +39,17 @@ public sealed interface NodeMessage {
 
   JsonObject toJson();
 
+  /** The one client a message is for; null when it is for a room or everyone. */
+  static String clientOf(NodeMessage message) {
+    if (message instanceof ToClient m) {
+      return m.clientId();
+    }
+    if (message instanceof Disconnect m) {
+      return m.clientId();
+    }
+    return null;
+  }
+
   static NodeMessage fromJson(JsonObject json) {
     String kind = json.getString("kind", "");
     return switch (kind) {

@@ -8,13 +8,14 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 
 /**
  * Routes {@link NodeMessage}s to the node that holds the target sockets. Each node runs exactly one
@@ -55,7 +56,7 @@ public final class NodeRouter {
   private final Vertx vertx;
   private final ClusterView cluster;
   private final String service;
-  private final ToIntFunction<NodeMessage> localDelivery;
+  private final Function<NodeMessage, Future<Integer>> localDelivery;
   private final DeliveryOptions delivery;
   /** Outstanding shares per remote node, answered at once when that node leaves. */
   private final Map<String, Set<Promise<Reach>>> outstanding = new ConcurrentHashMap<>();
@@ -65,11 +66,12 @@ public final class NodeRouter {
   private MessageConsumer<JsonObject> consumer;
 
   /**
-   * @param localDelivery delivers a message to this node's sockets and returns how many it reached;
-   *                      called on the context that calls {@link #start()}
+   * @param localDelivery delivers a message to this node's sockets and answers how many it reached (with
+   *                      several instances, {@link LocalLoops#deliver}); called on the context that calls
+   *                      {@link #start()}, or the sender's when the message is for this node
    * @param timeoutMs     how long to wait for another node's answer before the count is marked partial
    */
-  public NodeRouter(Vertx vertx, ClusterView cluster, String service, ToIntFunction<NodeMessage> localDelivery,
+  public NodeRouter(Vertx vertx, ClusterView cluster, String service, Function<NodeMessage, Future<Integer>> localDelivery,
                     long timeoutMs) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -81,14 +83,20 @@ public final class NodeRouter {
   public Future<Void> start() {
     cluster.onNodeLeft(leftListenerKey, this::nodeLeft);
     consumer = vertx.eventBus().consumer(Addresses.nodeDelivery(service, cluster.nodeId()), msg -> {
-      int reached;
+      Future<Integer> reached;
       try {
-        reached = localDelivery.applyAsInt(NodeMessage.fromJson(msg.body()));
+        reached = localDelivery.apply(NodeMessage.fromJson(msg.body()));
       } catch (RuntimeException e) {
         msg.fail(400, e.getMessage());
         return;
       }
-      msg.reply(reached);
+      reached.onComplete(answer -> {
+        if (answer.succeeded()) {
+          msg.reply(answer.result());
+        } else {
+          msg.fail(500, String.valueOf(answer.cause().getMessage()));
+        }
+      });
     });
     return consumer.completion();
   }
@@ -112,7 +120,7 @@ public final class NodeRouter {
   /** @param waitIfFailing whether to wait for a member whose last request failed, or count it partial at once */
   private Future<Reach> deliver(String nodeId, NodeMessage message, boolean waitIfFailing) {
     if (cluster.nodeId().equals(nodeId)) {
-      return Future.succeededFuture(new Reach(localDelivery.applyAsInt(message), false));
+      return localDelivery.apply(message).map(reached -> new Reach(reached, false));
     }
     if (!cluster.members().contains(nodeId)) {
       return Future.succeededFuture(Reach.NONE);
@@ -155,8 +163,22 @@ public final class NodeRouter {
    * member whose last request failed is sent the message but not waited for.
    */
   public Future<Reach> deliverToAll(NodeMessage message) {
-    List<Future<Reach>> answers = new ArrayList<>();
-    for (String node : cluster.members()) {
+    return deliverTo(cluster.members(), message);
+  }
+
+  /**
+   * Delivers on each of {@code nodes} (those with members of a room); answers the sum, partial if any
+   * node's answer was. A node whose last request failed is sent the message but not waited for.
+   */
+  public Future<Reach> deliverTo(Collection<String> nodes, NodeMessage message) {
+    if (nodes.isEmpty()) {
+      return Future.succeededFuture(Reach.NONE);
+    }
+    if (nodes.size() == 1) {
+      return deliver(nodes.iterator().next(), message, false);
+    }
+    List<Future<Reach>> answers = new ArrayList<>(nodes.size());
+    for (String node : nodes) {
       answers.add(deliver(node, message, false));
     }
     return Future.all(answers).map(all -> {

@@ -11,17 +11,45 @@ import java.util.List;
  * @param allowedOrigins Origin header values accepted on WebSocket upgrades; empty accepts any (configured as
  *                       {@code []}, or stated explicitly as {@code ["*"]}, which the prod profile requires)
  */
-public record HttpEndpointConfig(String host, int port, TlsConfig tls, List<String> allowedOrigins) {
+public record HttpEndpointConfig(String host, int port, TlsConfig tls, List<String> allowedOrigins, int instances) {
 
   /** The allow-list entry that states "any origin". */
   public static final String ANY_ORIGIN = "*";
+  /** Sets the default of every service's {@code instances}. */
+  public static final String INSTANCES_ENV = "SWITCHBOARD_INSTANCES";
+  static final int MAX_INSTANCES = 256;
+
+  public HttpEndpointConfig(String host, int port, TlsConfig tls, List<String> allowedOrigins) {
+    this(host, port, tls, allowedOrigins, 1);
+  }
 
   public static HttpEndpointConfig read(ConfigReader r, int defaultPort) {
     return new HttpEndpointConfig(
         r.string("host", "0.0.0.0"),
         r.port("port", defaultPort),
         TlsConfig.read(r.section("tls")),
-        origins(r));
+        origins(r),
+        r.integer("instances", defaultInstances(), 1, MAX_INSTANCES));
+  }
+
+  /**
+   * One instance per core, so every event loop serves connections; {@code SWITCHBOARD_INSTANCES} overrides
+   * it for every service at once (how the suite runs with 1 and with 4).
+   */
+  static int defaultInstances() {
+    String env = System.getenv(INSTANCES_ENV);
+    if (env == null || env.isBlank()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int n = Integer.parseInt(env.trim());
+      if (n >= 1 && n <= MAX_INSTANCES) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(INSTANCES_ENV, "must be an integer from 1 to " + MAX_INSTANCES + ", was '" + env + "'");
   }
 
   /** True when the section states {@code "allowedOrigins": ["*"]}: any origin, on purpose. */

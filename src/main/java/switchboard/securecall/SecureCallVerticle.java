@@ -60,7 +60,8 @@ public final class SecureCallVerticle extends VerticleBase {
         new SecureCallBusApi(vertx, platform.nodeId()));
     handler = new SecureCallHandler(vertx, config.requireToken(), platform.nodeId(), platform.jwt(), sessions, calls,
         new KeyRequests(keys, config.maxPublicKeyChars(), errors), turn, errors);
-    router = new NodeRouter(vertx, platform.cluster(), SERVICE, handler::deliverLocally, config.routeTimeoutMs());
+    router = new NodeRouter(vertx, platform.cluster(), SERVICE,
+        message -> Future.succeededFuture(handler.deliverLocally(message)), config.routeTimeoutMs());
     calls.router(router);
     handler.router(router);
     platform.cluster().onNodeLeft(Addresses.SECURECALL_CALLS_MAP, calls::nodeLeft);

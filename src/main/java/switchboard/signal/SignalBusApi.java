@@ -58,7 +58,7 @@ final class SignalBusApi {
 
   private void onBroadcast(Message<JsonObject> msg) {
     withTopic(msg, (topic, body) -> (msg.isSend() ? hub.broadcast(topic, body.getValue("data"))
-        : Future.succeededFuture(hub.broadcastLocal(topic, body.getValue("data")))).map(SignalProtocol::sendAnswer));
+        : hub.broadcastLocal(topic, body.getValue("data"))).map(SignalProtocol::sendAnswer));
   }
 
   private void onRoomSend(Message<JsonObject> msg) {

@@ -16,6 +16,7 @@ import switchboard.signal.crypto.DecryptionException;
 import switchboard.signal.crypto.EcdhKeyPair;
 import switchboard.signal.crypto.HandshakeCrypto;
 import switchboard.signal.crypto.InvalidPublicKeyException;
+import switchboard.signal.impl.LoopSessions;
 import switchboard.signal.impl.SignalHub;
 import switchboard.ws.WsConnection;
 import switchboard.ws.WsHandler;
@@ -44,14 +45,17 @@ final class SignalHandler implements WsHandler {
   private final SignalConfig config;
   private final JwtVerifier jwt;
   private final SignalHub hub;
+  private final LoopSessions sessions;
   private final SignalBusApi bus;
   private final ServiceMetrics metrics;
   private final HandshakeCrypto crypto = new HandshakeCrypto();
 
-  SignalHandler(SignalConfig config, JwtVerifier jwt, SignalHub hub, SignalBusApi bus, ServiceMetrics metrics) {
+  SignalHandler(SignalConfig config, JwtVerifier jwt, SignalHub hub, LoopSessions sessions, SignalBusApi bus,
+                ServiceMetrics metrics) {
     this.config = Objects.requireNonNull(config, "config");
     this.jwt = Objects.requireNonNull(jwt, "jwt");
     this.hub = Objects.requireNonNull(hub, "hub");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.bus = Objects.requireNonNull(bus, "bus");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
@@ -68,7 +72,7 @@ final class SignalHandler implements WsHandler {
       return;
     }
     s.ready = false;
-    hub.remove(s);
+    sessions.remove(s);
     SessionDirectory directory = hub.directory();
     s.directoryWrites = s.directoryWrites.transform(ignored -> directory.removeOwn(s.id()))
         .onFailure(err -> LOG.warn("could not remove client {} from the directory: {}", s.id(), err.toString()));
@@ -160,12 +164,13 @@ final class SignalHandler implements WsHandler {
     }
     Map<String, JsonObject> refused = prepareRecovery(s);
     String frame = frame(CONNECTED, connected);
-    // the directory entry goes first, so a REST call made on receipt of connected finds the client
-    writeDirectory(s).onComplete(ignored -> {
+    // the directory entry and the room → node entries go first, so a REST call or a room send from any node
+    // made on receipt of connected finds the client
+    Future<Void> joined = sessions.add(s);
+    Future.join(writeDirectory(s), joined).onComplete(ignored -> {
       if (!s.connection.isOpen()) {
         return;
       }
-      hub.add(s);
       s.connection.send(frame);
       s.ready = true;
       metrics.handshake(System.nanoTime() - started);
@@ -206,11 +211,11 @@ final class SignalHandler implements WsHandler {
   }
 
   private void startRecovery(SignalSession s, Map<String, JsonObject> refused) {
-    refused.forEach((room, outcome) -> SignalHub.recoveryOutcome(s, room, outcome));
+    refused.forEach((room, outcome) -> LoopSessions.recoveryOutcome(s, room, outcome));
     if (s.recoverRequest != null) {
       for (String room : List.copyOf(s.recovering)) {
         JsonObject position = s.recoverRequest.getJsonObject(room);
-        hub.recover(s, room, position.getString("epoch"), position.getLong("offset"));
+        sessions.recover(s, room, position.getString("epoch"), position.getLong("offset"));
       }
       s.recoverRequest = null;
     }
@@ -326,6 +331,7 @@ final class SignalHandler implements WsHandler {
       return;
     }
     Set<String> done = new LinkedHashSet<>();
+    List<Future<Void>> recorded = new ArrayList<>();
     boolean changed = false;
     for (String name : requested) {
       RoomPolicy room = config.rooms().get(name);
@@ -335,13 +341,13 @@ final class SignalHandler implements WsHandler {
         sendError(s, ROOM_FORBIDDEN, "your roles do not allow joining '" + name + "'");
       } else if (join) {
         if (s.rooms.add(name)) {
-          hub.joinLocal(s, name);
+          recorded.add(sessions.joinLocal(s, name));
           changed = true;
         }
         done.add(name);
       } else if (s.rooms.remove(name)) {
         s.recovering(name, false);
-        hub.leaveLocal(s, name);
+        sessions.leaveLocal(s, name);
         changed = true;
         done.add(name);
       }
@@ -349,7 +355,9 @@ final class SignalHandler implements WsHandler {
     if (changed) {
       writeDirectory(s);
     }
-    s.connection.send(frame(event, new JsonObject().put("rooms", new JsonArray(new ArrayList<>(done)))));
+    String answer = frame(event, new JsonObject().put("rooms", new JsonArray(new ArrayList<>(done))));
+    // a join is answered once every node would route the room's sends here
+    Future.join(recorded).onComplete(ignored -> s.connection.send(answer));
   }
 
   /** The room names of a join/leave, or null when the data is not {@code {rooms: [strings]}}. */

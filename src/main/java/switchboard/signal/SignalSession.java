@@ -75,7 +75,7 @@ public final class SignalSession {
    * when it went out.
    */
   public boolean deliverInRoom(String room, long offset, byte[] plaintextUtf8, String plaintext) {
-    if (recovering.contains(room) || offset <= roomOffsets.getOrDefault(room, 0L)) {
+    if (!ready || recovering.contains(room) || offset <= roomOffsets.getOrDefault(room, 0L)) {
       return false;
     }
     roomOffsets.put(room, offset);

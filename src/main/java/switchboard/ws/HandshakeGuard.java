@@ -5,46 +5,36 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import switchboard.platform.ServiceMetrics;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides whether a WebSocket upgrade may proceed: origin allow-list, per-IP and total connection limits.
- * Confined to one event loop. Answers the HTTP status to reject with, or 0 to accept.
+ * The limits count the service's connections on the whole node ({@link ConnectionCounts}); the rest is
+ * confined to the endpoint's event loop.
  */
 final class HandshakeGuard {
 
   private final Set<String> allowedOrigins;
   private final int maxPerIp;
   private final int maxTotal;
-  private final Map<String, Integer> perIp = new HashMap<>();
-  private int total;
+  private final ConnectionCounts counts;
   private String perIpRefusalFrame;
   private int perIpRefusalCloseCode;
 
-  HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal) {
+  HandshakeGuard(List<String> allowedOrigins, int maxPerIp, int maxTotal, ConnectionCounts counts) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
     this.maxPerIp = maxPerIp;
     this.maxTotal = maxTotal;
+    this.counts = counts;
   }
 
-  /** The status to reject with (403 origin, 429 per-IP limit, 503 node full), or 0 to accept. */
-  int check(ServerWebSocketHandshake handshake) {
-    if (!allowedOrigins.isEmpty()) {
-      String origin = handshake.headers().get("Origin");
-      if (origin == null || !allowedOrigins.contains(origin)) {
-        return 403;
-      }
+  private boolean originAllowed(ServerWebSocketHandshake handshake) {
+    if (allowedOrigins.isEmpty()) {
+      return true;
     }
-    if (maxTotal > 0 && total >= maxTotal) {
-      return 503;
-    }
-    if (maxPerIp > 0 && perIp.getOrDefault(ip(handshake), 0) >= maxPerIp) {
-      return 429;
-    }
-    return 0;
+    String origin = handshake.headers().get("Origin");
+    return origin != null && allowedOrigins.contains(origin);
   }
 
   /**
@@ -58,12 +48,21 @@ final class HandshakeGuard {
   }
 
   /**
-   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, else {@link #check}'s
-   * status. An accepted socket is counted against the limits; report its close with {@link #released}.
-   * Answers the accepted socket, or fails when the upgrade was rejected or did not complete.
+   * Admits an upgrade on one of {@code paths}, or rejects it: 404 for another path, 403 for an origin not
+   * allowed, 503 when the node is full, 429 over the per-IP limit. An accepted socket is counted against the
+   * limits; report its close with {@link #released}. Answers the accepted socket, or fails when the upgrade
+   * was rejected or did not complete.
    */
   Future<ServerWebSocket> admit(ServerWebSocketHandshake handshake, Set<String> paths, ServiceMetrics metrics) {
-    int status = paths.contains(handshake.path()) ? check(handshake) : 404;
+    String ip = ip(handshake);
+    int status;
+    if (!paths.contains(handshake.path())) {
+      status = 404;
+    } else if (!originAllowed(handshake)) {
+      status = 403;
+    } else {
+      status = counts.tryAcquire(ip, maxTotal, maxPerIp);
+    }
     if (status == 429 && perIpRefusalFrame != null) {
       metrics.error("HANDSHAKE_" + status);
       return handshake.accept().compose(socket -> {
@@ -76,8 +75,6 @@ final class HandshakeGuard {
       handshake.reject(status);
       return Future.failedFuture("upgrade rejected with " + status);
     }
-    String ip = ip(handshake);
-    acquired(ip);
     return handshake.accept().onFailure(err -> released(ip));
   }
 
@@ -85,14 +82,7 @@ final class HandshakeGuard {
     return handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
   }
 
-  /** Counts an accepted connection; call {@link #released(String)} when it closes. */
-  void acquired(String ip) {
-    total++;
-    perIp.merge(ip, 1, Integer::sum);
-  }
-
   void released(String ip) {
-    total--;
-    perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    counts.release(ip);
   }
 }

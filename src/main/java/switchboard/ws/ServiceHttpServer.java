@@ -67,6 +67,12 @@ public final class ServiceHttpServer {
 
   /** Starts a server with the router for HTTP and, when given, the WebSocket endpoint for upgrades. */
   public static Future<HttpServer> start(Vertx vertx, HttpEndpointConfig config, Router router, WsEndpoint ws) {
+    return start(vertx, config, router, ws, new SharedPort(config.port()));
+  }
+
+  /** Same, for one of several instances of a service: all listen on {@code port}. */
+  public static Future<HttpServer> start(Vertx vertx, HttpEndpointConfig config, Router router, WsEndpoint ws,
+                                         SharedPort port) {
     HttpServerOptions options = options(config);
     if (ws != null) {
       ws.tune(options);
@@ -81,6 +87,6 @@ public final class ServiceHttpServer {
     } else {
       server.requestHandler(router);
     }
-    return server.listen();
+    return port.listen(p -> server.listen(p, config.host()));
   }
 }

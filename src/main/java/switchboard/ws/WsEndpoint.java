@@ -74,7 +74,8 @@ public final class WsEndpoint {
     this.closeCodes = Objects.requireNonNull(closeCodes, "closeCodes");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections());
+    this.guard = new HandshakeGuard(allowedOrigins, limits.maxConnectionsPerIp(), limits.maxConnections(),
+        ConnectionCounts.of(vertx, metrics.service()));
   }
 
   /**

@@ -37,7 +37,8 @@ class NodeRouterFailureTest {
   }
 
   private NodeRouter router(int node, int sockets, long timeoutMs) {
-    NodeRouter router = new NodeRouter(cluster.vertx(node), cluster.platform(node).cluster(), SERVICE, m -> sockets, timeoutMs);
+    NodeRouter router = new NodeRouter(cluster.vertx(node), cluster.platform(node).cluster(), SERVICE,
+        m -> Future.succeededFuture(sockets), timeoutMs);
     await(router.start());
     return router;
   }

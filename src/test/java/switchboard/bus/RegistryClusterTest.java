@@ -1,5 +1,6 @@
 package switchboard.bus;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,11 +64,11 @@ class RegistryClusterTest {
     NodeRouter routerA = new NodeRouter(cluster.vertx(0), a, "test", m -> {
       if (m instanceof NodeMessage.ToClient toClient) {
         deliveredOnA.add(toClient.frame().getString("text"));
-        return 1;
+        return Future.succeededFuture(1);
       }
-      return 0;
+      return Future.succeededFuture(0);
     }, 2000);
-    NodeRouter routerB = new NodeRouter(cluster.vertx(1), b, "test", m -> 0, 2000);
+    NodeRouter routerB = new NodeRouter(cluster.vertx(1), b, "test", m -> Future.succeededFuture(0), 2000);
     await(routerA.start());
     await(routerB.start());
     // AND B's view of the cluster's subscriptions has caught up with A's consumer (it follows asynchronously)

@@ -30,14 +30,12 @@ import java.util.concurrent.ExecutionException;
 public final class HazelcastRoomHistory implements RoomHistory {
 
   private final Vertx vertx;
-  private final Context context;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> epochs;
   private final HistorySeal seal;
 
-  private HazelcastRoomHistory(Vertx vertx, Context context, HazelcastInstance hazelcast, HistorySeal seal) {
+  private HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast, HistorySeal seal) {
     this.vertx = vertx;
-    this.context = context;
     this.hazelcast = hazelcast;
     this.seal = seal;
     this.epochs = hazelcast.getMap(Addresses.SIGNAL_EPOCHS_MAP);
@@ -45,11 +43,10 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   /**
    * Registers every room's ringbuffer configuration with the cluster (identical on every node, so adding
-   * it again is accepted), then answers the history, bound to the caller's context.
+   * it again is accepted), then answers the history. Each answer of the history comes on its caller's context.
    */
   public static Future<RoomHistory> create(Vertx vertx, HazelcastInstance hazelcast, Map<String, RoomPolicy> rooms,
                                            HistorySeal seal) {
-    Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
       for (RoomPolicy room : rooms.values()) {
         hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(Addresses.SIGNAL_HISTORY_PREFIX + room.name())
@@ -58,7 +55,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
             .setBackupCount(1)
             .setAsyncBackupCount(0));
       }
-      return new HazelcastRoomHistory(vertx, context, hazelcast, seal);
+      return new HazelcastRoomHistory(vertx, hazelcast, seal);
     });
   }
 
@@ -68,6 +65,7 @@ public final class HazelcastRoomHistory implements RoomHistory {
 
   @Override
   public Future<Position> append(String room, JsonObject frame) {
+    Context context = vertx.getOrCreateContext();
     Future<Long> sequence = Future.fromCompletionStage(ring(room).addAsync(seal.seal(room, frame.encode()), OverflowPolicy.OVERWRITE), context);
     Future<String> epoch = Future.fromCompletionStage(epochs.getAsync(room), context)
         .compose(e -> e != null ? Future.succeededFuture(e) : vertx.executeBlocking(() -> {

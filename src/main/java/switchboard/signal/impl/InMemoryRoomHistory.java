@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Room history of a node that is not clustered: bounded per room by the room's window, lost with the
- * process (each start has new epochs). Confined to the verticle's event loop.
+ * process (each start has new epochs). Shared by the service's event loops: each call holds the lock only
+ * for its own few list operations.
  */
 public final class InMemoryRoomHistory implements RoomHistory {
 
@@ -37,7 +38,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<Position> append(String room, JsonObject frame) {
+  public synchronized Future<Position> append(String room, JsonObject frame) {
     RoomPolicy.History window = window(room);
     Stream stream = streams.computeIfAbsent(room, r -> new Stream());
     stream.newest++;
@@ -49,7 +50,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<Slice> read(String room, long after, int max) {
+  public synchronized Future<Slice> read(String room, long after, int max) {
     Stream stream = streams.get(room);
     if (stream == null) {
       return Future.succeededFuture(new Slice(null, 1, 0, List.of()));

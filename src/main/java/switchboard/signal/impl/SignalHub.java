@@ -1,84 +1,50 @@
 package switchboard.signal.impl;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import switchboard.bus.LocalLoops;
 import switchboard.bus.NodeMessage;
 import switchboard.bus.NodeRouter;
 import switchboard.bus.NodeRouter.Reach;
+import switchboard.bus.RoomNodes;
 import switchboard.bus.SessionDirectory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import switchboard.signal.SignalSession;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Where Signal's sessions are and how a message reaches them. Locally: the authenticated sessions of this
- * node and a room → sessions index, so a room send touches only its members. Cluster-wide: the session
- * directory (client → node, with what the REST list shows) and the node router, which carries sends to
- * the nodes holding the sockets. Every delivery serialises the frame once per node and encrypts it per
- * recipient (one key each). Confined to the verticle's event loop.
- *
- * <p>Room messages are appended to the room's {@link RoomHistory} first, which numbers them, and carry
- * {@code room}, {@code offset} and {@code epoch}. Two nodes publishing at once may reach a third in the
- * wrong order, so each node delivers a room's messages in offset order: a message ahead of the next expected
- * offset waits up to the reorder wait for the missing ones, which are then read from the history.
+ * How a Signal message reaches its sessions, node-wide and cluster-wide. The node's sessions live on its
+ * event loops, each loop's in its own {@link LoopSessions}, reached through {@link LocalLoops}. Across the
+ * cluster: the session directory (client → node, with what the REST list shows), {@link RoomNodes} (room →
+ * the nodes with members) and the node router, which carries a send to the nodes holding the sockets. Room
+ * messages are appended to the room's {@link RoomHistory} first, which numbers them. Thread-safe: every
+ * loop's REST and WebSocket handlers use the one hub of the node.
  */
 public final class SignalHub {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignalHub.class);
 
-  /** Most messages read from the history at once, for a replay or a gap. */
-  static final int READ_BATCH = 1000;
-
   public static final String RECOVERED = "recovered";
 
-  private final Map<String, SignalSession> sessions = new HashMap<>();
-  private final Map<String, Set<SignalSession>> rooms = new HashMap<>();
-  private final Map<String, RoomStream> streams = new HashMap<>();
-  private final Vertx vertx;
   private final SessionDirectory directory;
   private final RoomHistory history;
-  private final long reorderWaitMs;
+  private final RoomNodes roomNodes;
+  private final LocalLoops loops = new LocalLoops();
   private NodeRouter router;
 
-  /**
-   * @param reorderWaitMs how long a room message that arrived ahead of a missing one waits before the
-   *                      missing one is read from the history
-   */
-  public SignalHub(Vertx vertx, SessionDirectory directory, RoomHistory history, long reorderWaitMs) {
-    this.vertx = vertx;
+  public SignalHub(SessionDirectory directory, RoomHistory history, RoomNodes roomNodes) {
     this.directory = directory;
     this.history = history;
-    this.reorderWaitMs = reorderWaitMs;
+    this.roomNodes = roomNodes;
   }
 
   /** The answer of a room send: who was reached, and where the message sits in the room's stream. */
   public record RoomSend(Reach reach, RoomHistory.Position position) {
-  }
-
-  /**
-   * This node's delivery state of one room with local members: the last offset delivered here, and
-   * messages that arrived ahead of it.
-   */
-  private static final class RoomStream {
-    /** Unknown (-1) until the history's newest offset is read, or when that read failed. */
-    long delivered = -1;
-    boolean known;
-    final Promise<Void> ready = Promise.promise();
-    final TreeMap<Long, JsonObject> waiting = new TreeMap<>();
-    long gapTimer = -1;
   }
 
   /** The router must exist before the first send; it calls back into {@link #deliverLocal}. */
@@ -90,6 +56,33 @@ public final class SignalHub {
     return directory;
   }
 
+  RoomHistory history() {
+    return history;
+  }
+
+  RoomNodes roomNodes() {
+    return roomNodes;
+  }
+
+  LocalLoops loops() {
+    return loops;
+  }
+
+  /** Delivers a node message to this node's sockets, on every loop that holds one; answers how many it reached. */
+  public Future<Integer> deliverLocal(NodeMessage message) {
+    return loops.deliver(message);
+  }
+
+  /** Authenticated clients on each of this node's loops. */
+  public List<Integer> clientsPerLoop() {
+    return loops.holdingPerLoop();
+  }
+
+  /** Authenticated clients on this node. */
+  public int localCount() {
+    return loops.holding();
+  }
+
   /** A client id that no node holds. */
   public static final class ClientNotFoundException extends RuntimeException {
     ClientNotFoundException(String clientId) {
@@ -97,298 +90,12 @@ public final class SignalHub {
     }
   }
 
-  private static JsonObject appFrame(String topic, Object data) {
+  static JsonObject appFrame(String topic, Object data) {
     JsonObject frame = new JsonObject().put("event", topic);
     if (data != null) {
       frame.put("data", data);
     }
     return frame;
-  }
-
-  // ---- local state -------------------------------------------------------------------------------
-
-  public void add(SignalSession s) {
-    sessions.put(s.id(), s);
-    s.rooms().forEach(room -> joinLocal(s, room));
-  }
-
-  public void remove(SignalSession s) {
-    if (sessions.remove(s.id()) == null) {
-      return;
-    }
-    s.rooms().forEach(room -> leaveLocal(s, room));
-  }
-
-  public void joinLocal(SignalSession s, String room) {
-    rooms.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(s);
-    if (!streams.containsKey(room)) {
-      RoomStream stream = new RoomStream();
-      streams.put(room, stream);
-      // messages older than the newest one now were published before anyone here joined; but the read may
-      // answer after messages that reached this node since the join, and those are the members' to get
-      history.read(room, Long.MAX_VALUE - 1, 0).onComplete(ar -> {
-        if (ar.succeeded()) {
-          long newest = ar.result().newest();
-          stream.delivered = stream.waiting.isEmpty() ? newest : Math.min(newest, stream.waiting.firstKey() - 1);
-        } else {
-          LOG.warn("room {}: could not read the history's newest offset: {}", room, ar.cause().toString());
-          if (!stream.waiting.isEmpty()) {
-            stream.delivered = stream.waiting.firstKey() - 1;
-          }
-        }
-        stream.known = true;
-        stream.ready.complete();
-        if (streams.get(room) == stream) {
-          drain(room, stream);
-        }
-      });
-    }
-  }
-
-  public void leaveLocal(SignalSession s, String room) {
-    Set<SignalSession> members = rooms.get(room);
-    if (members != null && members.remove(s) && members.isEmpty()) {
-      rooms.remove(room);
-      RoomStream stream = streams.remove(room);
-      if (stream != null && stream.gapTimer >= 0) {
-        vertx.cancelTimer(stream.gapTimer);
-      }
-    }
-  }
-
-  public int localCount() {
-    return sessions.size();
-  }
-
-  /** Delivers a node message to this node's sockets; answers how many it reached. */
-  public int deliverLocal(NodeMessage message) {
-    if (message instanceof NodeMessage.ToClient m) {
-      SignalSession s = sessions.get(m.clientId());
-      return s == null ? 0 : fanOut(List.of(s), m.frame());
-    }
-    if (message instanceof NodeMessage.ToRoom m) {
-      return deliverRoom(m.room(), m.frame());
-    }
-    if (message instanceof NodeMessage.ToAll m) {
-      return fanOut(List.copyOf(sessions.values()), m.frame());
-    }
-    if (message instanceof NodeMessage.Disconnect m) {
-      SignalSession s = sessions.get(m.clientId());
-      if (s == null) {
-        return 0;
-      }
-      s.close(m.code(), m.reason());
-      return 1;
-    }
-    throw new IllegalArgumentException("unsupported node message " + message.getClass().getSimpleName());
-  }
-
-  private static int fanOut(List<SignalSession> targets, JsonObject frame) {
-    if (targets.isEmpty()) {
-      return 0;
-    }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
-    int reached = 0;
-    for (SignalSession s : targets) {
-      if (s.deliver(utf8, plaintext)) {
-        reached++;
-      }
-    }
-    return reached;
-  }
-
-  // ---- room streams: in-order delivery and replay ------------------------------------------------
-
-  /** Answers the sockets the message went out to, or will once the offsets before it are in. */
-  private int deliverRoom(String room, JsonObject frame) {
-    Set<SignalSession> members = rooms.get(room);
-    RoomStream stream = streams.get(room);
-    if (members == null || stream == null || !(frame.getValue("offset") instanceof Number n)) {
-      return 0;
-    }
-    long offset = n.longValue();
-    if (stream.known && stream.delivered < 0) {
-      stream.delivered = offset - 1;
-    }
-    if (stream.known && offset <= stream.delivered) {
-      // already delivered, read from the history when this copy was late: the members have it
-      return members.size();
-    }
-    if (stream.known && offset == stream.delivered + 1) {
-      int reached = emit(room, stream, offset, frame);
-      drain(room, stream);
-      return reached;
-    }
-    stream.waiting.put(offset, frame);
-    if (stream.known) {
-      awaitGap(room, stream);
-    }
-    return members.size();
-  }
-
-  private int emit(String room, RoomStream stream, long offset, JsonObject frame) {
-    stream.delivered = offset;
-    Set<SignalSession> members = rooms.get(room);
-    if (members == null) {
-      return 0;
-    }
-    String plaintext = frame.encode();
-    byte[] utf8 = plaintext.getBytes(StandardCharsets.UTF_8);
-    int reached = 0;
-    for (SignalSession s : List.copyOf(members)) {
-      if (s.deliverInRoom(room, offset, utf8, plaintext)) {
-        reached++;
-      }
-    }
-    return reached;
-  }
-
-  /** Delivers the waiting messages that are next in line; waits for a gap if one remains. */
-  private void drain(String room, RoomStream stream) {
-    while (!stream.waiting.isEmpty() && stream.waiting.firstKey() <= stream.delivered + 1) {
-      Map.Entry<Long, JsonObject> next = stream.waiting.pollFirstEntry();
-      if (stream.delivered < 0 || next.getKey() == stream.delivered + 1) {
-        emit(room, stream, next.getKey(), next.getValue());
-      }
-    }
-    if (stream.waiting.isEmpty()) {
-      if (stream.gapTimer >= 0) {
-        vertx.cancelTimer(stream.gapTimer);
-        stream.gapTimer = -1;
-      }
-    } else {
-      awaitGap(room, stream);
-    }
-  }
-
-  private void awaitGap(String room, RoomStream stream) {
-    if (stream.waiting.size() > READ_BATCH) {
-      fillGap(room, stream);
-    } else if (stream.gapTimer < 0) {
-      stream.gapTimer = vertx.setTimer(reorderWaitMs, id -> {
-        stream.gapTimer = -1;
-        fillGap(room, stream);
-      });
-    }
-  }
-
-  /**
-   * Reads the missing offsets from the history and delivers them in order. Offsets the history no longer
-   * has (expired, or lost with both copies) are skipped, so live delivery never stalls; clients that resume
-   * learn of them from their recovery outcome.
-   */
-  private void fillGap(String room, RoomStream stream) {
-    if (streams.get(room) != stream || stream.waiting.isEmpty()) {
-      return;
-    }
-    long before = stream.waiting.firstKey();
-    long from = stream.delivered;
-    int count = (int) Math.min(before - from - 1, READ_BATCH);
-    history.read(room, from, count).onComplete(ar -> {
-      if (streams.get(room) != stream || stream.waiting.isEmpty() || stream.delivered != from) {
-        return;
-      }
-      if (ar.succeeded()) {
-        for (RoomHistory.Entry e : ar.result().entries()) {
-          if (e.offset() == stream.delivered + 1 && e.offset() < before) {
-            if (e.frame() != null) {
-              emit(room, stream, e.offset(), stamped(e.frame(), room, e.offset(), ar.result().epoch()));
-            } else {
-              stream.delivered = e.offset();
-            }
-          }
-        }
-      } else {
-        LOG.warn("room {}: could not read offsets {}..{} from the history: {}", room, from + 1, before - 1,
-            ar.cause().toString());
-      }
-      if (stream.delivered == from) {
-        LOG.warn("room {}: offsets {}..{} are not in the history any more; live delivery skips them", room,
-            from + 1, before - 1);
-        stream.delivered = before - 1;
-      }
-      drain(room, stream);
-    });
-  }
-
-  private static JsonObject stamped(JsonObject frame, String room, long offset, String epoch) {
-    return frame.copy().put("room", room).put("offset", offset).put("epoch", epoch);
-  }
-
-  /**
-   * Replays to {@code s} the messages of {@code room} after {@code offset}, in order and encrypted like live
-   * ones, then sends its {@code recovered} event and lets live messages through. The session must be a
-   * local member of the room, marked recovering, since before its {@code connected} went out. Live
-   * messages that reach this node meanwhile are not sent to it but read back from the history, and the
-   * replay ends only once it has caught up with what this node delivered, so nothing is missed or doubled.
-   */
-  public void recover(SignalSession s, String room, String epoch, long offset) {
-    RoomStream stream = streams.get(room);
-    if (stream == null) {
-      finishRecovery(s, room, null, failure("NOT_A_MEMBER"));
-      return;
-    }
-    stream.ready.future().onComplete(ignored -> replay(s, room, epoch, offset, 0));
-  }
-
-  private void replay(SignalSession s, String room, String epoch, long after, long missed) {
-    history.read(room, after, READ_BATCH).onComplete(ar -> {
-      RoomStream stream = streams.get(room);
-      if (!s.isRecovering(room) || stream == null) {
-        return;
-      }
-      if (ar.failed()) {
-        LOG.warn("room {}: replay read failed: {}", room, ar.cause().toString());
-        finishRecovery(s, room, stream, failure("HISTORY_UNAVAILABLE"));
-        return;
-      }
-      RoomHistory.Slice slice = ar.result();
-      if (slice.epoch() == null || !slice.epoch().equals(epoch) || after > slice.newest()) {
-        finishRecovery(s, room, stream, failure("EPOCH_MISMATCH"));
-        return;
-      }
-      if (after + 1 < slice.oldest()) {
-        finishRecovery(s, room, stream, failure("WINDOW_EXCEEDED"));
-        return;
-      }
-      long last = after;
-      long replayed = missed;
-      for (RoomHistory.Entry e : slice.entries()) {
-        last = e.offset();
-        if (e.frame() == null) {
-          continue;
-        }
-        String plaintext = stamped(e.frame(), room, e.offset(), slice.epoch()).encode();
-        s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
-        replayed++;
-      }
-      s.roomOffset(room, last);
-      if (last > after && (last < stream.delivered || last < slice.newest())) {
-        replay(s, room, epoch, last, replayed);
-      } else {
-        finishRecovery(s, room, stream, new JsonObject().put("recovered", true).put("missed", replayed));
-      }
-    });
-  }
-
-  private static JsonObject failure(String reason) {
-    return new JsonObject().put("recovered", false).put("reason", reason);
-  }
-
-  /** Sends the outcome and lets live messages through; after a failure the client starts from now. */
-  private void finishRecovery(SignalSession s, String room, RoomStream stream, JsonObject outcome) {
-    s.recovering(room, false);
-    if (!outcome.getBoolean("recovered") && stream != null) {
-      s.roomOffset(room, Math.max(s.roomOffset(room), stream.delivered));
-    }
-    recoveryOutcome(s, room, outcome);
-  }
-
-  /** The encrypted {@code recovered} event of one room. */
-  public static void recoveryOutcome(SignalSession s, String room, JsonObject outcome) {
-    String plaintext = appFrame(RECOVERED, new JsonObject().put(room, outcome)).encode();
-    s.deliver(plaintext.getBytes(StandardCharsets.UTF_8), plaintext);
   }
 
   // ---- cluster-wide operations (REST and event bus) ---------------------------------------------
@@ -397,16 +104,32 @@ public final class SignalHub {
     return router.deliverToAll(new NodeMessage.ToAll(appFrame(topic, data)));
   }
 
-  public Reach broadcastLocal(String topic, Object data) {
-    return new Reach(deliverLocal(new NodeMessage.ToAll(appFrame(topic, data))), false);
+  public Future<Reach> broadcastLocal(String topic, Object data) {
+    return loops.deliver(new NodeMessage.ToAll(appFrame(topic, data))).map(reached -> new Reach(reached, false));
   }
 
-  /** Appends to the room's history, then delivers on every node with the room, offset and epoch. */
+  /**
+   * Appends to the room's history, then delivers with the room, offset and epoch on the nodes with members
+   * of the room (looked up meanwhile).
+   */
   public Future<RoomSend> toRoom(String room, String topic, Object data) {
     JsonObject frame = appFrame(topic, data);
-    return history.append(room, frame).compose(position -> router.deliverToAll(
-            new NodeMessage.ToRoom(room, stamped(frame, room, position.offset(), position.epoch())))
-        .map(reach -> new RoomSend(reach, position)));
+    Future<RoomHistory.Position> appended = history.append(room, frame);
+    Future<Set<String>> nodes = roomNodes.nodesOf(room)
+        .recover(err -> {
+          LOG.warn("room {}: could not read which nodes have members, sending to all: {}", room, err.toString());
+          return Future.succeededFuture(null);
+        });
+    return Future.all(appended, nodes).compose(both -> {
+      RoomHistory.Position position = appended.result();
+      NodeMessage.ToRoom message = new NodeMessage.ToRoom(room, stamped(frame, room, position.offset(), position.epoch()));
+      return (nodes.result() == null ? router.deliverToAll(message) : router.deliverTo(nodes.result(), message))
+          .map(reach -> new RoomSend(reach, position));
+    });
+  }
+
+  static JsonObject stamped(JsonObject frame, String room, long offset, String epoch) {
+    return frame.copy().put("room", room).put("offset", offset).put("epoch", epoch);
   }
 
   /**
@@ -423,8 +146,8 @@ public final class SignalHub {
   }
 
   private Future<Reach> onOwner(String clientId, NodeMessage message) {
-    if (sessions.containsKey(clientId)) {
-      return Future.succeededFuture(new Reach(deliverLocal(message), false));
+    if (loops.holds(clientId)) {
+      return loops.deliver(message).map(reached -> new Reach(reached, false));
     }
     return directory.nodeOf(clientId).compose(node -> {
       if (node == null) {

@@ -43,7 +43,8 @@ public final class AuthorizationRouter {
     this.metrics = metrics;
     this.localDelivery = localDelivery;
     this.localMove = localMove;
-    this.router = new NodeRouter(vertx, cluster, service, this::onNodeMessage, deliveryTimeoutMs);
+    this.router = new NodeRouter(vertx, cluster, service,
+        message -> Future.succeededFuture(onNodeMessage(message)), deliveryTimeoutMs);
   }
 
   public Future<Void> start() {

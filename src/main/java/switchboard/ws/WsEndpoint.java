@@ -114,11 +114,7 @@ public final class WsEndpoint {
         .setPerMessageWebSocketCompressionSupported(limits.compression())
         // Without h2c, a connection exists (and its request-head deadline runs) from its first moment, not
         // from when its first 24 bytes have told HTTP/1 from HTTP/2 apart; no client here speaks h2c.
-        .setHttp2ClearTextEnabled(false)
-        // Every HTTP response is written on its connection's event loop, so the connection needs no
-        // cross-thread write queue: without this, each connection (an upgraded WebSocket's too, for as
-        // long as it is open) holds an empty 4 KiB queue chunk.
-        .setStrictThreadMode(true);
+        .setHttp2ClearTextEnabled(false);
     return tunedOptions;
   }
 

@@ -145,16 +145,17 @@ public final class Report implements Callable<Integer> {
     JsonObject hs = find(r -> "handshake".equals(r.getString("scenario")) && "signal".equals(r.getString("target")));
     JsonObject hsSio = find(r -> "handshake".equals(r.getString("scenario")) && "socketio".equals(r.getString("target")));
     JsonObject rawCrypto = find(r -> "handshake".equals(r.getString("scenario")) && "crypto".equals(r.getString("target")));
-    Double hsCpu = num(hs, "serverUsPerHandshake");
+    Double hsCpu = perUnit(hs, "handshakes", "serverUsPerHandshake");
     target("server CPU per handshake (JWT + P-256 ECDH + HKDF)", us(hsCpu),
         "goal " + us(HANDSHAKE_US_GOAL) + "; raw crypto " + us(num(rawCrypto, "usPerHandshake")) + ", Socket.IO (no auth) "
-            + us(num(hsSio, "serverUsPerHandshake")), hsCpu, HANDSHAKE_US_GOAL, 1.0, false);
+            + us(perUnit(hsSio, "handshakes", "serverUsPerHandshake")), hsCpu, HANDSHAKE_US_GOAL, 1.0, false);
     JsonObject conn = find(r -> "connections".equals(r.getString("scenario")) && "signal".equals(r.getString("target")));
     JsonObject connSio = find(r -> "connections".equals(r.getString("scenario")) && "socketio".equals(r.getString("target")));
     Double rss = num(conn, "rssPerConnectionKiB");
     long held = conn == null ? 0 : conn.getLong("alive", 0L);
     target("RSS per idle authenticated Signal connection, " + String.format(Locale.ROOT, "%,d", held) + " held"
-            + (held > 0 && held < RSS_AT ? " (goal is judged at 19,500)" : ""), kib(rss),
+            + (held > 0 && held < RSS_AT ? " (goal is judged at 19,500)" : ""),
+        kib(rss) + " (marginal " + kib(num(conn, "marginalRssPerConnectionKiB")) + ")",
         "goal " + kib(RSS_KIB_GOAL) + "; Socket.IO " + kib(num(connSio, "rssPerConnectionKiB")), rss, RSS_KIB_GOAL, 1.0, false,
         held >= RSS_AT);
     Double live = num(conn, "liveHeapPerConnectionKiB");
@@ -177,7 +178,7 @@ public final class Report implements Callable<Integer> {
     Double p50three = num(three, "latency", "p50");
     Double added = p50one == null || p50three == null ? null : p50three - p50one;
     md.append("| 3-node cluster: p50 added over one node, same rate | ").append(ms(p50three)).append(" | one node ")
-        .append(ms(p50one)).append(" | +").append(ms(added)).append(" | ≤ +").append(fmt(CLUSTER_P50_GOAL_MS))
+        .append(ms(p50one)).append(" | ").append(added == null ? "—" : (added >= 0 ? "+" : "−") + ms(Math.abs(added))).append(" | ≤ +").append(fmt(CLUSTER_P50_GOAL_MS))
         .append(" ms | ").append(status(added == null ? null : added <= CLUSTER_P50_GOAL_MS)).append(" |\n");
     scalingTargets();
     md.append("\n");
@@ -274,7 +275,13 @@ public final class Report implements Callable<Integer> {
   }
 
   private static Double scalingCpu(JsonObject r, String kind) {
-    return kind.equals("fanout") ? num(r, "saturation", "serverUsPerDelivery") : num(r, "serverUsPerHandshake");
+    return kind.equals("fanout") ? num(r, "saturation", "serverUsPerDelivery") : perUnit(r, "handshakes", "serverUsPerHandshake");
+  }
+
+  /** A per-unit figure, or null when the run did no unit of work (a 0 there means "not measured"). */
+  private static Double perUnit(JsonObject r, String units, String field) {
+    Double n = num(r, units);
+    return n == null || n <= 0 ? null : num(r, field);
   }
 
   /**
@@ -418,14 +425,15 @@ public final class Report implements Callable<Integer> {
     md.append("\n## connections — idle authenticated connections held\n\n")
         .append("Server memory after a full GC (Switchboard: heap and JVM direct buffers from its own /metrics; every server: RSS), ")
         .append("difference between before connecting and after, divided by the connections alive.\n\n")
-        .append("| target | connections | live heap KiB / conn (histogram) | heap KiB / conn | direct KiB / conn | RSS KiB / conn | connects/s | server µs CPU / connect |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+        .append("| target | connections | live heap KiB / conn (histogram) | heap KiB / conn | direct KiB / conn | RSS KiB / conn | marginal RSS KiB / conn (2nd half) | connects/s | server µs CPU / connect |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     for (JsonObject r : runs) {
       md.append("| ").append(r.getString("label")).append(" | ").append(r.getLong("alive", 0L))
           .append(r.getInteger("connectFailures", 0) > 0 ? " (" + r.getInteger("connectFailures") + " failed)" : "")
           .append(" | ").append(fmt(num(r, "liveHeapPerConnectionKiB")))
           .append(" | ").append(fmt(num(r, "heapPerConnectionKiB"))).append(" | ").append(fmt(num(r, "directPerConnectionKiB")))
-          .append(" | ").append(fmt(num(r, "rssPerConnectionKiB"))).append(" | ").append(big(num(r, "connectsPerSecond")))
+          .append(" | ").append(fmt(num(r, "rssPerConnectionKiB"))).append(" | ").append(fmt(num(r, "marginalRssPerConnectionKiB")))
+          .append(" | ").append(big(num(r, "connectsPerSecond")))
           .append(" | ").append(fmt(num(r, "serverUsPerConnect"))).append(" |\n");
     }
     for (JsonObject r : runs) {

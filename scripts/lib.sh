@@ -38,6 +38,14 @@ HZ_JAVA_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL
  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
  --enable-native-access=ALL-UNNAMED"
 
+# Collector and heap sizing of a node (scripts/start, and the servers scripts/bench measures). G1 for short
+# pauses on many cores; a small initial heap that grows with the connections, a ceiling at half the RAM;
+# after a collection at most 20 % of the heap stays committed but unused, and an idle node collects every
+# 30 s, so the memory of connections that closed goes back to the OS. docs/performance.md says why.
+# JAVA_OPTS, given after these, overrides any of them.
+SERVER_MEMORY_OPTS="-XX:+UseG1GC -Xms64m -XX:MaxRAMPercentage=50 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
+ -XX:G1PeriodicGCInterval=30000"
+
 # A throw-away node for end-to-end checks: free ports, temporary data, known secrets, every service on.
 # start_test_node <name> starts it and waits for every /health; it sets WORK (conf and server.log),
 # SERVER_PID, P_SIGNAL P_SECURECALL P_WEBFLOW P_WALLET P_FINGERPRINT P_MANAGEMENT, JWT_SECRET, TURN_SECRET,

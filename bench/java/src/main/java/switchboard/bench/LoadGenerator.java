@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard-bench", mixinStandardHelpOptions = true,
     description = "Drives Switchboard and the baseline servers; see scripts/bench and docs/performance.md.",
     subcommands = {FanoutCommand.class, ConnectionsCommand.class, HandshakeCommand.class, CryptoCommand.class,
-        WebflowCommand.class, WalletCommand.class, WalletVerifyCommand.class})
+        WebflowCommand.class, WalletCommand.class, WalletVerifyCommand.class, ProfileCommand.class})
 public final class LoadGenerator implements Runnable {
 
   public static void main(String[] args) {

@@ -75,6 +75,8 @@ public final class Report implements Callable<Integer> {
     webflow();
     wallet();
     cluster();
+    scaling();
+    profiles();
     notes();
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
@@ -112,54 +114,237 @@ public final class Report implements Callable<Integer> {
 
   // ---- targets --------------------------------------------------------------------------------------
 
+  /** Per-delivery server CPU goal for encrypted fan-out, µs. */
+  private static final double DELIVERY_US_GOAL = 7;
+  private static final double HANDSHAKE_US_GOAL = 450;
+  private static final double RSS_KIB_GOAL = 12;
+  private static final int RSS_AT = 19_500;
+  private static final double WEBFLOW_RATE_GOAL = 1.5;
+  private static final double WEBFLOW_CPU_GOAL = 0.4;
+  private static final double CLUSTER_CPU_GOAL = 1.15;
+  private static final double CLUSTER_P50_GOAL_MS = 1;
+  /** "Must not grow": a ratio within the run-to-run noise of this machine (about ±8 %) counts as flat. */
+  private static final double FLAT_GOAL = 1.10;
+
   private void targets() {
-    md.append("## Targets\n\n| target | measured | goal | status |\n|---|---|---|---|\n");
+    md.append("## Targets\n\nEach measured against its baseline in this run. Where rounds alternate, the ratio is")
+        .append(" given per round as min–max and the target must hold in every round.\n\n")
+        .append("| target | measured (this run) | baseline (same run) | ratio | goal | status |\n|---|---|---|---|---|---|\n");
     JsonObject enc = fanoutAt("encrypted");
-    JsonObject plain = enc == null ? null : find(r -> isFanout(r, "plaintext") && r.getInteger("clients").equals(enc.getInteger("clients")));
     JsonObject sio = enc == null ? null : find(r -> isFanout(r, "socketio") && r.getInteger("clients").equals(enc.getInteger("clients")));
-    String at = enc == null ? "" : " at " + enc.getInteger("clients") + " clients";
-    ratioRow("fanout encrypted ÷ Socket.IO deliveries/s" + at, dps(enc), dps(sio), 1.5);
-    ratioRow("fanout encrypted ÷ Switchboard plaintext deliveries/s" + at, dps(enc), dps(plain), 0.7);
-    Double p99 = enc == null ? null : num(enc, "latency", "p99");
-    row("fanout encrypted p99 at 50 % load" + at, p99 == null ? "—" : fmt(p99) + " ms", "≤ 5 ms", p99 == null ? null : p99 <= 5);
-    JsonObject conn = find(r -> "connections".equals(r.getString("scenario")) && "signal".equals(r.getString("target")));
-    Double heap = conn == null ? null : num(conn, "heapPerConnectionKiB");
-    Double direct = conn == null ? null : num(conn, "directPerConnectionKiB");
-    Double mem = heap == null ? null : heap + (direct == null ? 0 : Math.max(0, direct));
-    row("memory per idle authenticated connection (heap + direct)" + (conn == null ? "" : " at " + conn.getLong("alive")),
-        mem == null ? "—" : fmt(mem * 1.024) + " KB (RSS " + fmt(num(conn, "rssPerConnectionKiB") * 1.024) + " KB)",
-        "≤ 12 KB", mem == null ? null : mem * 1.024 <= 12);
+    String at = enc == null ? "" : ", " + enc.getInteger("clients") + " clients";
+    Double encRate = dps(enc);
+    Double sioRate = dps(sio);
+    target("fan-out deliveries/s, encrypted vs Socket.IO" + at, big(encRate) + "/s", sioRate == null ? "—" : "Socket.IO " + big(sioRate) + "/s",
+        encRate, sioRate, 1.0, true);
+    Double encCpu = num(enc, "saturation", "serverUsPerDelivery");
+    Double sioCpu = num(sio, "saturation", "serverUsPerDelivery");
+    target("server CPU per delivery, encrypted vs Socket.IO" + at, us(encCpu), sioCpu == null ? "—" : "Socket.IO " + us(sioCpu),
+        encCpu, sioCpu, 1.0, false);
+    target("server CPU per encrypted delivery" + at, us(encCpu), "goal " + us(DELIVERY_US_GOAL), encCpu, DELIVERY_US_GOAL, 1.0, false);
     JsonObject hs = find(r -> "handshake".equals(r.getString("scenario")) && "signal".equals(r.getString("target")));
-    JsonObject raw = find(r -> "handshake".equals(r.getString("scenario")) && "crypto".equals(r.getString("target")));
-    ratioRow("handshakes/s ÷ raw-crypto rate (1 thread)", num(hs, "handshakesPerSecond"), num(raw, "handshakesPerSecond"), 0.8);
-    JsonObject wf = find(r -> "webflow".equals(r.getString("scenario")) && "webflow".equals(r.getString("target")));
-    JsonObject rb = find(r -> "webflow".equals(r.getString("scenario")) && "rabbitmq".equals(r.getString("target")));
-    ratioRow("webflow ÷ RabbitMQ Web-STOMP notifications/s", dps(wf), dps(rb), 2.0);
-    JsonObject wallet = find(r -> "wallet".equals(r.getString("scenario")) && "switchboard".equals(r.getString("target")));
-    JsonObject ethers = find(r -> "wallet".equals(r.getString("scenario")) && "ethers".equals(r.getString("target")));
-    ratioRow("wallet GET_BALANCE round trips/s ÷ ethers verifyTypedData/s", num(wallet, "saturation", "deliveriesPerSecond"),
-        num(ethers, "verificationsPerSecond"), 5.0);
+    JsonObject hsSio = find(r -> "handshake".equals(r.getString("scenario")) && "socketio".equals(r.getString("target")));
+    JsonObject rawCrypto = find(r -> "handshake".equals(r.getString("scenario")) && "crypto".equals(r.getString("target")));
+    Double hsCpu = perUnit(hs, "handshakes", "serverUsPerHandshake");
+    target("server CPU per handshake (JWT + P-256 ECDH + HKDF)", us(hsCpu),
+        "goal " + us(HANDSHAKE_US_GOAL) + "; raw crypto " + us(num(rawCrypto, "usPerHandshake")) + ", Socket.IO (no auth) "
+            + us(perUnit(hsSio, "handshakes", "serverUsPerHandshake")), hsCpu, HANDSHAKE_US_GOAL, 1.0, false);
+    JsonObject conn = find(r -> "connections".equals(r.getString("scenario")) && "signal".equals(r.getString("target")));
+    JsonObject connSio = find(r -> "connections".equals(r.getString("scenario")) && "socketio".equals(r.getString("target")));
+    Double rss = num(conn, "rssPerConnectionKiB");
+    long held = conn == null ? 0 : conn.getLong("alive", 0L);
+    target("RSS per idle authenticated Signal connection, " + String.format(Locale.ROOT, "%,d", held) + " held"
+            + (held > 0 && held < RSS_AT ? " (goal is judged at 19,500)" : ""),
+        kib(rss) + " (marginal " + kib(num(conn, "marginalRssPerConnectionKiB")) + ")",
+        "goal " + kib(RSS_KIB_GOAL) + "; Socket.IO " + kib(num(connSio, "rssPerConnectionKiB")), rss, RSS_KIB_GOAL, 1.0, false,
+        held >= RSS_AT);
+    Double live = num(conn, "liveHeapPerConnectionKiB");
+    md.append("| live heap per idle authenticated connection (class histogram after a full GC) | ").append(kib(live))
+        .append(" | heap in use after GC.run: ").append(kib(num(conn, "heapPerConnectionKiB"))).append(" | — | reported | — |\n");
+    Double p999 = num(enc, "latency", "p999");
+    Double sioP999 = num(sio, "latency", "p999");
+    target("p99.9 publish → receive at 50 % load, encrypted vs Socket.IO" + at, ms(p999), sioP999 == null ? "—" : "Socket.IO " + ms(sioP999),
+        p999, sioP999, 1.0, false);
+    for (String ingress : List.of("rest", "batch", "bus")) {
+      webflowTargets(ingress);
+    }
     JsonObject one = find(r -> "cluster-1node.json".equals(r.getString("_file")));
     JsonObject three = find(r -> "cluster-3nodes.json".equals(r.getString("_file")));
-    Double added = one == null || three == null || num(one, "latency", "p50") == null || num(three, "latency", "p50") == null
-        ? null : num(three, "latency", "p50") - num(one, "latency", "p50");
-    row("cluster: p50 added over one node (same rate)", added == null ? "—" : fmt(added) + " ms", "≤ 1 ms",
-        added == null ? null : added <= 1);
+    Double cpu1 = num(one, "saturation", "serverUsPerDelivery");
+    Double cpu3 = num(three, "saturation", "serverUsPerDelivery");
+    target("3-node cluster: server CPU per delivery (all nodes) vs one node", us(cpu3), cpu1 == null ? "—" : "one node " + us(cpu1),
+        cpu3, cpu1, CLUSTER_CPU_GOAL, false);
+    Double p50one = num(one, "latency", "p50");
+    Double p50three = num(three, "latency", "p50");
+    Double added = p50one == null || p50three == null ? null : p50three - p50one;
+    md.append("| 3-node cluster: p50 added over one node, same rate | ").append(ms(p50three)).append(" | one node ")
+        .append(ms(p50one)).append(" | ").append(added == null ? "—" : (added >= 0 ? "+" : "−") + ms(Math.abs(added))).append(" | ≤ +").append(fmt(CLUSTER_P50_GOAL_MS))
+        .append(" ms | ").append(status(added == null ? null : added <= CLUSTER_P50_GOAL_MS)).append(" |\n");
+    scalingTargets();
     md.append("\n");
   }
 
-  private void ratioRow(String what, Double a, Double b, double goal) {
-    if (a == null || b == null || b == 0) {
-      row(what, "—", "≥ " + goal + "×", null);
+  /** Web Flow ÷ RabbitMQ per round for one ingress: notifications/s and server CPU per notification. */
+  private void webflowTargets(String ingress) {
+    List<JsonObject> rounds = all(r -> webflowRound(r, ingress) > 0);
+    if (rounds.isEmpty()) {
       return;
     }
-    double ratio = a / b;
-    row(what, String.format(Locale.ROOT, "%.2f× (%s vs %s)", ratio, big(a), big(b)), "≥ " + goal + "×", ratio >= goal);
+    String label = switch (ingress) {
+      case "rest" -> "REST, one notification per request";
+      case "batch" -> "REST batch";
+      default -> "event bus";
+    };
+    String unavailable = rounds.stream().map(r -> r.getString("notAvailable")).filter(Objects::nonNull).findFirst().orElse(null);
+    if (unavailable != null) {
+      md.append("| Web Flow (").append(label).append(") vs RabbitMQ Web-STOMP, notifications/s | not available | — | — | ≥ ")
+          .append(WEBFLOW_RATE_GOAL).append("× every round | not available: ").append(unavailable.replace('|', '/')).append(" |\n");
+      return;
+    }
+    List<Double> rate = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    List<Double> ours = new ArrayList<>();
+    List<Double> theirs = new ArrayList<>();
+    List<Double> oursCpu = new ArrayList<>();
+    List<Double> theirsCpu = new ArrayList<>();
+    for (JsonObject r : rounds) {
+      int round = webflowRound(r, ingress);
+      JsonObject rabbit = find(x -> webflowRound(x, "rabbitmq") == round);
+      ours.add(dps(r));
+      theirs.add(dps(rabbit));
+      oursCpu.add(num(r, "saturation", "serverUsPerDelivery"));
+      theirsCpu.add(num(rabbit, "saturation", "serverUsPerDelivery"));
+      rate.add(divide(dps(r), dps(rabbit)));
+      cpu.add(divide(num(r, "saturation", "serverUsPerDelivery"), num(rabbit, "saturation", "serverUsPerDelivery")));
+    }
+    spreadRow("Web Flow (" + label + ") vs RabbitMQ Web-STOMP, notifications/s, " + rounds.size() + " rounds",
+        range(ours, "/s"), "RabbitMQ " + range(theirs, "/s"), rate, WEBFLOW_RATE_GOAL, true);
+    spreadRow("Web Flow (" + label + ") vs RabbitMQ, server CPU per notification, " + rounds.size() + " rounds",
+        range(oursCpu, " µs"), "RabbitMQ " + range(theirsCpu, " µs"), cpu, WEBFLOW_CPU_GOAL, false);
   }
 
-  private void row(String what, String measured, String goal, Boolean met) {
-    md.append("| ").append(what).append(" | ").append(measured).append(" | ").append(goal).append(" | ")
-        .append(met == null ? "not measured" : met ? "met" : "**missed**").append(" |\n");
+  /** The round of a Web Flow result file of this ingress ({@code webflow-r<round>-<ingress>.json}), or 0. */
+  private static int webflowRound(JsonObject r, String ingress) {
+    String file = r.getString("_file", "");
+    if (!file.startsWith("webflow-r") || !file.endsWith("-" + ingress + ".json")) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(file.substring("webflow-r".length(), file.indexOf('-', "webflow-r".length())));
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** instances=2 ÷ instances=1 per round: throughput, and server CPU per unit of work. */
+  private void scalingTargets() {
+    for (String kind : List.of("fanout", "handshake")) {
+      List<Double> rate = new ArrayList<>();
+      List<Double> cpu = new ArrayList<>();
+      List<Double> rate1 = new ArrayList<>();
+      List<Double> rate2 = new ArrayList<>();
+      for (int round = 1; round < 100; round++) {
+        JsonObject a = find(scalingFile(round, kind, 1));
+        JsonObject b = find(scalingFile(round, kind, 2));
+        if (a == null || b == null) {
+          break;
+        }
+        rate1.add(scalingRate(a, kind));
+        rate2.add(scalingRate(b, kind));
+        rate.add(divide(scalingRate(b, kind), scalingRate(a, kind)));
+        cpu.add(divide(scalingCpu(b, kind), scalingCpu(a, kind)));
+      }
+      if (rate.isEmpty()) {
+        continue;
+      }
+      String what = kind.equals("fanout") ? "fan-out deliveries/s" : "handshakes/s";
+      spreadRow("scaling: " + what + ", instances=2 vs instances=1, " + rate.size() + " rounds", range(rate2, "/s"),
+          "instances=1 " + range(rate1, "/s"), rate, 1.0, true);
+      spreadRow("scaling: server CPU per " + (kind.equals("fanout") ? "delivery" : "handshake")
+          + ", instances=2 vs instances=1 (must not grow)", "", "", cpu, FLAT_GOAL, false);
+    }
+  }
+
+  private static Predicate<JsonObject> scalingFile(int round, String kind, int instances) {
+    String name = "scaling-r" + round + "-" + kind + "-i" + instances + ".json";
+    return r -> name.equals(r.getString("_file"));
+  }
+
+  private static Double scalingRate(JsonObject r, String kind) {
+    return kind.equals("fanout") ? dps(r) : num(r, "handshakesPerSecond");
+  }
+
+  private static Double scalingCpu(JsonObject r, String kind) {
+    return kind.equals("fanout") ? num(r, "saturation", "serverUsPerDelivery") : perUnit(r, "handshakes", "serverUsPerHandshake");
+  }
+
+  /** A per-unit figure, or null when the run did no unit of work (a 0 there means "not measured"). */
+  private static Double perUnit(JsonObject r, String units, String field) {
+    Double n = num(r, units);
+    return n == null || n <= 0 ? null : num(r, field);
+  }
+
+  /**
+   * One target row: {@code value ÷ baseline} against {@code goal}, at least the goal when {@code higherIsBetter}
+   * else at most.
+   */
+  private void target(String what, String measured, String baseline, Double value, Double base, double goal,
+                      boolean higherIsBetter) {
+    target(what, measured, baseline, value, base, goal, higherIsBetter, true);
+  }
+
+  private void target(String what, String measured, String baseline, Double value, Double base, double goal,
+                      boolean higherIsBetter, boolean judged) {
+    Double ratio = divide(value, base);
+    Boolean met = ratio == null ? null : higherIsBetter ? ratio >= goal : ratio <= goal;
+    md.append("| ").append(what).append(" | ").append(measured).append(" | ").append(baseline).append(" | ")
+        .append(ratio == null ? "—" : String.format(Locale.ROOT, "%.2f×", ratio)).append(" | ")
+        .append(higherIsBetter ? "≥ " : "≤ ").append(String.format(Locale.ROOT, "%.2f×", goal)).append(" | ")
+        .append(judged ? status(met) : "not judged (size below the target's)").append(" |\n");
+  }
+
+  /** A target over rounds: the ratio's min–max, met when every round meets the goal. */
+  private void spreadRow(String what, String measured, String baseline, List<Double> ratios, double goal, boolean higherIsBetter) {
+    List<Double> known = ratios.stream().filter(Objects::nonNull).toList();
+    Boolean met = known.isEmpty() || known.size() < ratios.size() ? null
+        : known.stream().allMatch(x -> higherIsBetter ? x >= goal : x <= goal);
+    String spread = known.isEmpty() ? "—" : known.size() == 1 ? String.format(Locale.ROOT, "%.2f×", known.get(0))
+        : String.format(Locale.ROOT, "%.2f–%.2f×", known.stream().min(Double::compare).get(), known.stream().max(Double::compare).get());
+    md.append("| ").append(what).append(" | ").append(measured.isEmpty() ? "—" : measured).append(" | ")
+        .append(baseline.isEmpty() ? "—" : baseline).append(" | ").append(spread).append(" | ")
+        .append(higherIsBetter ? "≥ " : "≤ ").append(String.format(Locale.ROOT, "%.2f×", goal)).append(" | ")
+        .append(status(met)).append(" |\n");
+  }
+
+  private static String range(List<Double> values, String unit) {
+    List<Double> known = values.stream().filter(Objects::nonNull).toList();
+    if (known.isEmpty()) {
+      return "—";
+    }
+    double lo = known.stream().min(Double::compare).get();
+    double hi = known.stream().max(Double::compare).get();
+    boolean integers = hi >= 100;
+    return (integers ? big(lo) : fmt(lo)) + (known.size() > 1 ? "–" + (integers ? big(hi) : fmt(hi)) : "") + unit;
+  }
+
+  private static String status(Boolean met) {
+    return met == null ? "not measured" : met ? "met" : "**missed**";
+  }
+
+  private static Double divide(Double a, Double b) {
+    return a == null || b == null || b == 0 ? null : a / b;
+  }
+
+  private static String us(Double v) {
+    return v == null ? "—" : fmt(v) + " µs";
+  }
+
+  private static String ms(Double v) {
+    return v == null ? "—" : fmt(v) + " ms";
+  }
+
+  private static String kib(Double v) {
+    return v == null ? "—" : fmt(v) + " KiB";
   }
 
   /** The encrypted fanout run at 5k clients, else the largest below that, else any. */
@@ -240,14 +425,29 @@ public final class Report implements Callable<Integer> {
     md.append("\n## connections — idle authenticated connections held\n\n")
         .append("Server memory after a full GC (Switchboard: heap and JVM direct buffers from its own /metrics; every server: RSS), ")
         .append("difference between before connecting and after, divided by the connections alive.\n\n")
-        .append("| target | connections | heap KiB / conn | direct KiB / conn | RSS KiB / conn | connects/s | server µs CPU / connect |\n")
-        .append("|---|---|---|---|---|---|---|\n");
+        .append("| target | connections | live heap KiB / conn (histogram) | heap KiB / conn | direct KiB / conn | RSS KiB / conn | marginal RSS KiB / conn (2nd half) | connects/s | server µs CPU / connect |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     for (JsonObject r : runs) {
       md.append("| ").append(r.getString("label")).append(" | ").append(r.getLong("alive", 0L))
           .append(r.getInteger("connectFailures", 0) > 0 ? " (" + r.getInteger("connectFailures") + " failed)" : "")
+          .append(" | ").append(fmt(num(r, "liveHeapPerConnectionKiB")))
           .append(" | ").append(fmt(num(r, "heapPerConnectionKiB"))).append(" | ").append(fmt(num(r, "directPerConnectionKiB")))
-          .append(" | ").append(fmt(num(r, "rssPerConnectionKiB"))).append(" | ").append(big(num(r, "connectsPerSecond")))
+          .append(" | ").append(fmt(num(r, "rssPerConnectionKiB"))).append(" | ").append(fmt(num(r, "marginalRssPerConnectionKiB")))
+          .append(" | ").append(big(num(r, "connectsPerSecond")))
           .append(" | ").append(fmt(num(r, "serverUsPerConnect"))).append(" |\n");
+    }
+    for (JsonObject r : runs) {
+      if (r.getJsonArray("heapByClass") == null) {
+        continue;
+      }
+      md.append("\nWhere the live heap of one ").append(r.getString("label"))
+          .append(" connection goes (class histogram after N connections minus before, ÷ N; largest first):\n\n")
+          .append("| class | bytes / conn | instances / conn |\n|---|---|---|\n");
+      for (Object o : r.getJsonArray("heapByClass")) {
+        JsonObject c = (JsonObject) o;
+        md.append("| `").append(c.getString("class")).append("` | ").append(fmt(num(c, "bytesPerConnection")))
+            .append(" | ").append(fmt(num(c, "instancesPerConnection"))).append(" |\n");
+      }
     }
     List<String> categories = runs.stream().map(r -> r.getString("label")).toList();
     Map<String, List<Double>> series = new LinkedHashMap<>();
@@ -299,25 +499,55 @@ public final class Report implements Callable<Integer> {
     if (runs.isEmpty()) {
       return;
     }
+    runs.sort(Comparator.comparing((JsonObject r) -> r.getString("_file")));
     md.append("\n## webflow — one notification to one of N registered STOMP sessions\n\n")
-        .append("| target | sessions | notifications/s | server µs CPU / notification | rate (msg/s) | p50 ms | p99 ms | p99.9 ms | lost |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+        .append("Rounds alternate the ingresses and RabbitMQ; all three servers stay up, only the measured one is driven.\n\n")
+        .append("| run | target | ingress | sessions | notifications/s | server µs CPU / notification | rate (msg/s) | p50 ms | p99 ms | p99.9 ms | lost |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonObject r : runs) {
       JsonObject lat = r.getJsonObject("latency", new JsonObject());
-      md.append("| ").append(r.getString("label")).append(" | ").append(r.getInteger("connected", 0))
+      String run = r.getString("_file").replace("webflow-", "").replace(".json", "");
+      if (r.getString("notAvailable") != null) {
+        md.append("| ").append(run).append(" | ").append(r.getString("label")).append(" | ").append(r.getString("ingress", "—"))
+            .append(" | — | not available: ").append(r.getString("notAvailable").replace('|', '/')).append(" ||||||\n");
+        continue;
+      }
+      md.append("| ").append(run).append(" | ").append(r.getString("label")).append(" | ").append(r.getString("ingress", "—"))
+          .append(r.getInteger("batch") != null ? " ×" + r.getInteger("batch") : "")
+          .append(" | ").append(r.getInteger("connected", 0))
           .append(" | ").append(big(dps(r))).append(" | ").append(fmt(num(r, "saturation", "serverUsPerDelivery")))
           .append(" | ").append(fmt(num(r, "latency", "publishRate"))).append(" | ").append(fmt(num(r, "latency", "p50")))
           .append(" | ").append(fmt(num(r, "latency", "p99"))).append(" | ").append(fmt(num(r, "latency", "p999")))
           .append(" | ").append(lat.isEmpty() ? "—" : Long.toString(Math.max(0, lat.getLong("expected", 0L) - lat.getLong("count", 0L))))
           .append(" |\n");
       if (r.getString("error") != null) {
-        md.append("| ↳ error: ").append(r.getString("error").replace('|', '/')).append(" |||||||||\n");
+        md.append("| ↳ error: ").append(r.getString("error").replace('|', '/')).append(" ||||||||||\n");
       }
     }
-    List<String> categories = runs.stream().map(r -> r.getString("label")).toList();
+    List<JsonObject> measured = runs.stream().filter(r -> r.getString("notAvailable") == null).toList();
+    List<String> categories = measured.stream().map(r -> r.getString("_file").replace("webflow-", "").replace(".json", "")).toList();
     chart("webflow", List.of(
-        Charts.bars("notifications/s at saturation", "notifications/s", categories, Map.of("notifications/s", runs.stream().map(Report::dps).toList())),
-        Charts.bars("p99 latency at 50 % load", "ms", categories, Map.of("p99", runs.stream().map(r -> num(r, "latency", "p99")).toList()))));
+        Charts.bars("notifications/s at saturation", "notifications/s", categories, Map.of("notifications/s", measured.stream().map(Report::dps).toList())),
+        Charts.bars("server µs CPU per notification", "µs", categories, Map.of("µs", measured.stream().map(r -> num(r, "saturation", "serverUsPerDelivery")).toList()))));
+  }
+
+  private void scaling() throws IOException {
+    List<JsonObject> runs = all(r -> r.getString("_file", "").startsWith("scaling-"));
+    if (runs.isEmpty()) {
+      return;
+    }
+    runs.sort(Comparator.comparing((JsonObject r) -> r.getString("_file")));
+    md.append("\n## scaling — one Signal service with instances=1 and instances=2, alternating\n\n")
+        .append("| run | clients / concurrency | per second | server µs CPU / unit | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|---|\n");
+    for (JsonObject r : runs) {
+      boolean fan = "fanout".equals(r.getString("scenario"));
+      md.append("| ").append(r.getString("_file").replace("scaling-", "").replace(".json", "")).append(" | ")
+          .append(fan ? r.getInteger("connected", 0) : r.getInteger("concurrency", 0)).append(" | ")
+          .append(big(fan ? dps(r) : num(r, "handshakesPerSecond"))).append(fan ? " deliveries" : " handshakes").append(" | ")
+          .append(fmt(fan ? num(r, "saturation", "serverUsPerDelivery") : num(r, "serverUsPerHandshake"))).append(" | ")
+          .append(fmt(num(r, "latency", "p50"))).append(" | ").append(fmt(num(r, "latency", "p99"))).append(" | ")
+          .append(fmt(num(r, "latency", "p999"))).append(" |\n");
+    }
   }
 
   private void wallet() throws IOException {
@@ -369,6 +599,31 @@ public final class Report implements Callable<Integer> {
     chart("cluster", List.of(
         Charts.bars("deliveries/s at saturation", "deliveries/s", categories, Map.of("deliveries/s", runs.stream().map(Report::dps).toList())),
         Charts.bars("p50 latency, same rate", "ms", categories, Map.of("p50", runs.stream().map(r -> num(r, "latency", "p50")).toList()))));
+  }
+
+  private void profiles() {
+    List<JsonObject> runs = all(r -> "profile".equals(r.getString("scenario")));
+    if (runs.isEmpty()) {
+      return;
+    }
+    md.append("\n## profiles — where each Switchboard server's CPU samples went (JFR, whole run of that server)\n\n")
+        .append("| server | samples | top methods, self (% of samples) | threads (%) |\n|---|---|---|---|\n");
+    for (JsonObject r : runs) {
+      md.append("| ").append(r.getString("label")).append(" | ").append(r.getLong("samples", 0L)).append(" | ")
+          .append(shareList(r.getJsonArray("self"), 8)).append(" | ").append(shareList(r.getJsonArray("threads"), 4)).append(" |\n");
+    }
+  }
+
+  private static String shareList(io.vertx.core.json.JsonArray shares, int limit) {
+    if (shares == null) {
+      return "—";
+    }
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, shares.size()); i++) {
+      JsonObject o = shares.getJsonObject(i);
+      parts.add("`" + o.getString("name") + "` " + fmt(num(o, "percent")));
+    }
+    return String.join(", ", parts);
   }
 
   private void notes() throws IOException {

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,13 +36,13 @@ public final class ServerMemory {
     this.metrics = metrics;
   }
 
+  /** Live instances and bytes of one class after a full GC. */
+  public record ClassUse(long instances, long bytes) {
+  }
+
   public Reading read() throws IOException, InterruptedException {
     if (jvm) {
-      Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!gc.waitFor(60, TimeUnit.SECONDS)) {
-        gc.destroyForcibly();
-      }
+      jcmd("GC.run");
       Thread.sleep(500);
     }
     long heap = -1;
@@ -52,6 +54,36 @@ public final class ServerMemory {
       direct = sum(text, "jvm_buffer_memory_used_bytes{", "id=\"direct\"");
     }
     return new Reading(ProcessCpu.rssBytes(pid), heap, direct);
+  }
+
+  /**
+   * The server JVM's live objects per class ({@code jcmd <pid> GC.class_histogram}, which runs a full GC
+   * first): what a connection's heap is made of, when two of these are compared.
+   */
+  public Map<String, ClassUse> histogram() throws IOException, InterruptedException {
+    return parseHistogram(jcmd("GC.class_histogram"));
+  }
+
+  static Map<String, ClassUse> parseHistogram(String text) {
+    Map<String, ClassUse> classes = new HashMap<>();
+    for (String line : text.split("\n")) {
+      // "   1:        123456       7890123  java.lang.String (java.base@17)"
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":") && f[1].chars().allMatch(Character::isDigit)) {
+        classes.merge(f[3], new ClassUse(Long.parseLong(f[1]), Long.parseLong(f[2])),
+            (a, b) -> new ClassUse(a.instances() + b.instances(), a.bytes() + b.bytes()));
+      }
+    }
+    return classes;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    return out;
   }
 
   /** Sum of the samples of one metric whose labels contain {@code label}. */

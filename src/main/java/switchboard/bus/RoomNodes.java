@@ -32,7 +32,8 @@ public final class RoomNodes {
 
   private final Vertx vertx;
   private final ClusterView cluster;
-  private final IMap<String, String> map;
+  /** Null on a single node; else the map, fetched off the event loop (creating a proxy may wait on the cluster). */
+  private final Future<IMap<String, String>> map;
   private final String key;
   /** Members on this node per room, and the write of each room's entry in flight (writes of a room are chained). */
   private final Map<String, Integer> counts = new HashMap<>();
@@ -43,7 +44,7 @@ public final class RoomNodes {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     HazelcastInstance hazelcast = cluster.hazelcast();
-    this.map = hazelcast == null ? null : hazelcast.getMap(mapName);
+    this.map = hazelcast == null ? null : vertx.executeBlocking(() -> hazelcast.<String, String>getMap(mapName), false);
     this.key = "room-nodes." + mapName;
     if (map != null) {
       cluster.onNodeLeft(key, this::dropNode);
@@ -96,7 +97,7 @@ public final class RoomNodes {
   }
 
   private Future<Void> write(String room, boolean add) {
-    return Future.fromCompletionStage(map.submitToKey(room, new NodeChange(cluster.nodeId(), add)));
+    return map.compose(m -> Future.fromCompletionStage(m.submitToKey(room, new NodeChange(cluster.nodeId(), add))));
   }
 
   /**
@@ -109,7 +110,7 @@ public final class RoomNodes {
         return Future.succeededFuture(counts.containsKey(room) ? Set.of(cluster.nodeId()) : Set.of());
       }
     }
-    return onCaller(Future.fromCompletionStage(map.getAsync(room))).map(value -> {
+    return onCaller(map.compose(m -> Future.fromCompletionStage(m.getAsync(room)))).map(value -> {
       Set<String> nodes = NodeChange.parse(value);
       nodes.retainAll(cluster.members());
       return nodes;
@@ -117,7 +118,7 @@ public final class RoomNodes {
   }
 
   private void dropNode(String node) {
-    vertx.executeBlocking(() -> map.executeOnEntries(new NodeChange(node, false)), false)
+    map.compose(m -> vertx.executeBlocking(() -> m.executeOnEntries(new NodeChange(node, false)), false))
         .onFailure(err -> LOG.warn("could not drop departed node {} from the rooms: {}", node, err.toString()));
   }
 

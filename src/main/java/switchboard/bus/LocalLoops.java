@@ -97,12 +97,9 @@ public final class LocalLoops {
       Loop owner = owners.get(clientId);
       return owner == null ? Future.succeededFuture(0) : on(owner, message);
     }
-    List<Loop> targets = List.copyOf(loops);
-    if (targets.size() == 1) {
-      return on(targets.get(0), message);
-    }
-    List<Future<Integer>> shares = new ArrayList<>(targets.size());
-    for (Loop loop : targets) {
+    // the copy-on-write list iterates a snapshot: no copy needed per message
+    List<Future<Integer>> shares = new ArrayList<>(loops.size());
+    for (Loop loop : loops) {
       shares.add(on(loop, message));
     }
     return Future.all(shares).map(all -> {

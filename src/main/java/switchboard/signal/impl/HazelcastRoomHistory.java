@@ -15,6 +15,7 @@ import switchboard.bus.Addresses;
 import switchboard.signal.RoomPolicy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +40,19 @@ public final class HazelcastRoomHistory implements RoomHistory {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> epochs;
+  /** The configured rooms' ringbuffers, fetched at creation off the event loop: a first fetch may wait on the cluster. */
+  private final Map<String, Ringbuffer<String>> rings;
   private final HistorySeal seal;
 
-  private HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast, HistorySeal seal) {
+  private HazelcastRoomHistory(Vertx vertx, HazelcastInstance hazelcast, Map<String, RoomPolicy> rooms,
+                               HistorySeal seal) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.seal = seal;
     this.epochs = hazelcast.getMap(Addresses.SIGNAL_EPOCHS_MAP);
+    Map<String, Ringbuffer<String>> fetched = new HashMap<>();
+    rooms.keySet().forEach(room -> fetched.put(room, hazelcast.getRingbuffer(Addresses.signalHistory(room))));
+    this.rings = Map.copyOf(fetched);
   }
 
   /**
@@ -62,12 +69,13 @@ public final class HazelcastRoomHistory implements RoomHistory {
             .setBackupCount(1)
             .setAsyncBackupCount(0));
       }
-      return new HazelcastRoomHistory(vertx, hazelcast, seal);
+      return new HazelcastRoomHistory(vertx, hazelcast, rooms, seal);
     });
   }
 
   private Ringbuffer<String> ring(String room) {
-    return hazelcast.getRingbuffer(Addresses.signalHistory(room));
+    Ringbuffer<String> ring = rings.get(room);
+    return ring != null ? ring : hazelcast.getRingbuffer(Addresses.signalHistory(room));
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class SwitchboardNode {
         LOG.warn("{} uses a DEV-ONLY secret (this installation's are in {}): fine on a laptop, never in production",
             key, config.devSecretsFile()));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    VertxOptions options = new VertxOptions()
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             // LOCAL keeps each service's HTTP server apart in the exported series.
             .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME)));
@@ -109,6 +109,7 @@ public final class SwitchboardNode {
     return vertxFuture.compose(vertx -> {
       ClusterView view = clusterManager == null ? ClusterView.single() : ClusterView.of(clusterManager);
       logMembership(view);
+      LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
       JwtKeys keys = new JwtKeys(vertx, config.jwt());
       Platform platform = new Platform(vertx, view, new JwtVerifier(keys, config.jwt().policy()), registry, config.profile());
       return keys.start()

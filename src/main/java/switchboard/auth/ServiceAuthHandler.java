@@ -3,6 +3,7 @@ package switchboard.auth;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import switchboard.platform.CallerContext;
 
 import java.util.Objects;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class ServiceAuthHandler implements Handler<RoutingContext> {
       admit(ctx, known);
       return;
     }
-    verifier.verify(token).onComplete(ar -> {
+    CallerContext.of(verifier.verify(token)).onComplete(ar -> {
       if (ar.failed()) {
         reject(ctx, 401, "invalid or expired token");
         return;

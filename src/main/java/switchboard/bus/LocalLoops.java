@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import switchboard.platform.CallerContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +121,7 @@ public final class LocalLoops {
       }
     }
     // the answer comes back on the caller's context, so whoever waits on it stays on its own loop
-    Promise<Integer> answer = caller instanceof ContextInternal internal ? internal.promise() : Promise.promise();
+    Promise<Integer> answer = CallerContext.promise();
     loop.context.runOnContext(v -> {
       try {
         answer.complete(loop.delivery.applyAsInt(message));

@@ -3,11 +3,11 @@ package switchboard.bus;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import switchboard.platform.CallerContext;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ public final class RoomNodes {
       int members = counts.merge(room, 1, Integer::sum);
       written = members == 1 ? chain(room, true) : writes.getOrDefault(room, Future.succeededFuture());
     }
-    return onCaller(written);
+    return CallerContext.of(written);
   }
 
   /** Counts one member fewer; the last one out takes this node out of the room's entry. */
@@ -110,7 +110,7 @@ public final class RoomNodes {
         return Future.succeededFuture(counts.containsKey(room) ? Set.of(cluster.nodeId()) : Set.of());
       }
     }
-    return onCaller(map.compose(m -> Future.fromCompletionStage(m.getAsync(room)))).map(value -> {
+    return CallerContext.of(map.compose(m -> Future.fromCompletionStage(m.getAsync(room)))).map(value -> {
       Set<String> nodes = NodeChange.parse(value);
       nodes.retainAll(cluster.members());
       return nodes;
@@ -129,11 +129,6 @@ public final class RoomNodes {
     }
     rooms.forEach(room -> write(room, true).onFailure(err ->
         LOG.warn("could not write back room {} after a merge: {}", room, err.toString())));
-  }
-
-  private static <T> Future<T> onCaller(Future<T> future) {
-    Context caller = Vertx.currentContext();
-    return caller == null ? future : Future.fromCompletionStage(future.toCompletionStage(), caller);
   }
 
   /** Adds a node id to, or removes it from, a room's entry; an entry left empty is removed. */

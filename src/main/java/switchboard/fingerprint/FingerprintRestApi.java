@@ -11,6 +11,7 @@ import switchboard.fingerprint.impl.CommandException;
 import switchboard.fingerprint.impl.DeviceCommands;
 import switchboard.fingerprint.impl.Permission;
 import switchboard.fingerprint.impl.ScanOptions;
+import switchboard.platform.CallerContext;
 
 import java.util.EnumSet;
 import java.util.Objects;
@@ -76,7 +77,7 @@ final class FingerprintRestApi {
       error(ctx, ErrorCode.AUTH_FAILED, "X-API-Key header required");
       return;
     }
-    jwt.verify(header.substring(7).trim()).onComplete(ar -> {
+    CallerContext.of(jwt.verify(header.substring(7).trim())).onComplete(ar -> {
       if (ar.failed()) {
         error(ctx, ErrorCode.AUTH_FAILED, "Invalid or expired token");
       } else if (!ar.result().roles().contains("admin")) {
@@ -101,7 +102,7 @@ final class FingerprintRestApi {
     if (permitted(ctx, Permission.DEVICE_READ) == null) {
       return;
     }
-    commands.devices().onComplete(ar -> {
+    CallerContext.of(commands.devices()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
@@ -115,7 +116,7 @@ final class FingerprintRestApi {
     if (permitted(ctx, Permission.DEVICE_READ) == null) {
       return;
     }
-    commands.device(ctx.pathParam("id")).onComplete(ar -> {
+    CallerContext.of(commands.device(ctx.pathParam("id"))).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
@@ -148,7 +149,7 @@ final class FingerprintRestApi {
       fail(ctx, e);
       return;
     }
-    commands.startScan(deviceId, options, caller.caller()).onComplete(ar -> {
+    CallerContext.of(commands.startScan(deviceId, options, caller.caller())).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
@@ -164,7 +165,7 @@ final class FingerprintRestApi {
     if (caller == null) {
       return;
     }
-    commands.scan(ctx.pathParam("id"), caller.caller()).onComplete(ar -> {
+    CallerContext.of(commands.scan(ctx.pathParam("id"), caller.caller())).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
@@ -178,7 +179,7 @@ final class FingerprintRestApi {
     if (caller == null) {
       return;
     }
-    commands.stopScan(ctx.pathParam("id"), caller.caller()).onComplete(ar -> {
+    CallerContext.of(commands.stopScan(ctx.pathParam("id"), caller.caller())).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
+import switchboard.platform.CallerContext;
 import switchboard.signal.impl.SignalHub;
 import switchboard.ws.ServiceHttpServer;
 
@@ -69,7 +70,7 @@ final class SignalRestApi {
   }
 
   private void status(RoutingContext ctx) {
-    hub.clientCount().onComplete(ar -> {
+    CallerContext.of(hub.clientCount()).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.json(new JsonObject().put("isReady", true).put("clientCount", ar.result()));
       } else {
@@ -106,7 +107,7 @@ final class SignalRestApi {
   }
 
   private static void answer(RoutingContext ctx, Future<JsonObject> result) {
-    result.onComplete(ar -> {
+    CallerContext.of(result).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.json(ar.result());
       } else if (ar.cause() instanceof SignalHub.ClientNotFoundException e) {

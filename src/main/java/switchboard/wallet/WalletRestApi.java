@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
 import switchboard.bus.Addresses;
+import switchboard.platform.CallerContext;
 import switchboard.wallet.WalletProtocol.ErrorCode;
 import switchboard.wallet.impl.EnvelopeReader;
 import switchboard.wallet.impl.Hex;
@@ -128,7 +129,7 @@ final class WalletRestApi {
       return;
     }
     long ttlMs = Math.max(1, transfer.deadline().longValue() * 1000 - clock.millis());
-    replay.putIfAbsent(Hex.encode(result.digest()), Boolean.TRUE, ttlMs).onComplete(ar -> {
+    CallerContext.of(replay.putIfAbsent(Hex.encode(result.digest()), Boolean.TRUE, ttlMs)).onComplete(ar -> {
       if (ar.failed()) {
         ServiceHttpServer.jsonError(ctx.response(), 503, "replay cache unavailable, sign a fresh transfer and retry");
       } else if (ar.result() != null) {
@@ -153,8 +154,8 @@ final class WalletRestApi {
   }
 
   private void forward(RoutingContext ctx, JsonObject request) {
-    vertx.eventBus().<JsonObject>request(Addresses.WALLET_LEDGER_TRANSFER, request,
-        new DeliveryOptions().setSendTimeout(config.ledgerTimeout().toMillis())).onComplete(ar -> {
+    CallerContext.of(vertx.eventBus().<JsonObject>request(Addresses.WALLET_LEDGER_TRANSFER, request,
+        new DeliveryOptions().setSendTimeout(config.ledgerTimeout().toMillis()))).onComplete(ar -> {
           if (ar.succeeded()) {
             ctx.json(ar.result().body());
           } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE

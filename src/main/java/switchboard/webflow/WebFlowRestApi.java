@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import switchboard.auth.JwtVerifier;
 import switchboard.auth.ServiceAuthHandler;
 import switchboard.auth.VerifiedTokens;
+import switchboard.platform.CallerContext;
 import switchboard.webflow.impl.AuthorizationBatch;
 import switchboard.webflow.impl.AuthorizationNotice;
 import switchboard.webflow.impl.AuthorizationRouter;
@@ -72,7 +73,7 @@ final class WebFlowRestApi {
           e instanceof IllegalArgumentException ? e.getMessage() : "body must be a JSON object");
       return;
     }
-    authorizations.authorize(notice).onComplete(ar -> {
+    CallerContext.of(authorizations.authorize(notice)).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").end(encoded(ar.result()));
       } else {
@@ -95,7 +96,7 @@ final class WebFlowRestApi {
           "at most " + AuthorizationBatch.MAX_ITEMS + " notifications per request");
       return;
     }
-    AuthorizationBatch.authorize(authorizations, items).onComplete(ar -> {
+    CallerContext.of(AuthorizationBatch.authorize(authorizations, items)).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").end(ar.result().toBuffer());
       } else {

@@ -43,6 +43,9 @@ public final class Report implements Callable<Integer> {
   @Option(names = "--elapsed", description = "seconds the run took")
   long elapsed;
 
+  @Option(names = "--server-java", description = "the servers' JVM (its -version line)")
+  String serverJava;
+
   @Option(names = "--quick", description = "the run used --quick sizes")
   boolean quick;
 
@@ -95,7 +98,9 @@ public final class Report implements Callable<Integer> {
       }
     }
     md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(cpu)
-        .append("), ").append(Math.round(memTotalGiB())).append(" GiB, Java ").append(System.getProperty("java.version"))
+        .append("), ").append(Math.round(memTotalGiB())).append(" GiB, servers on ")
+        .append(serverJava != null ? serverJava : "Java " + System.getProperty("java.version"))
+        .append(", load generator on Java ").append(System.getProperty("java.version"))
         .append(". Servers and load generator share the cores; every figure below comes from this one run")
         .append(elapsed > 0 ? " (" + elapsed + " s)" : "").append(". Method and limits: docs/performance.md.\n\n");
     if (quick) {

@@ -65,12 +65,14 @@ public final class HandshakeCommand implements Callable<Integer> {
       long n0 = done.sum();
       long f0 = failed.sum();
       long s0 = serverCpu.micros();
+      long j0 = serverCpu.jitMicros();
       long g0 = ProcessCpu.selfMicros();
       long t0 = System.nanoTime();
       latency.reset();
       Thread.sleep(common.measure().toMillis());
       long n1 = done.sum();
       long s1 = serverCpu.micros();
+      long j1 = serverCpu.jitMicros();
       long g1 = ProcessCpu.selfMicros();
       double seconds = (System.nanoTime() - t0) / 1e9;
       var histogram = latency.getIntervalHistogram();
@@ -81,6 +83,7 @@ public final class HandshakeCommand implements Callable<Integer> {
           .put("handshakesPerSecond", Math.round(handshakes / seconds))
           .put("failures", failed.sum() - f0)
           .put("serverUsPerHandshake", handshakes == 0 || serverCpu.isEmpty() ? 0 : Results.round((double) (s1 - s0) / handshakes))
+          .put("serverJitUsPerHandshake", handshakes == 0 || serverCpu.isEmpty() ? 0 : Results.round((double) Math.max(0, j1 - j0) / handshakes))
           .put("generatorUsPerHandshake", handshakes == 0 ? 0 : Results.round((double) (g1 - g0) / handshakes))
           .put("serverCpuSeconds", Results.round((s1 - s0) / 1e6))
           .put("latency", Results.latency(histogram));

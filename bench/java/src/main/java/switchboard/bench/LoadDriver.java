@@ -26,8 +26,8 @@ public final class LoadDriver {
   private static final Duration DRAIN = Duration.ofSeconds(5);
 
   /** A measured window. */
-  public record Window(double seconds, long deliveries, long publishes, long serverCpuMicros, long generatorCpuMicros,
-                       long publishErrors, String firstError) {
+  public record Window(double seconds, long deliveries, long publishes, long serverCpuMicros, long serverJitMicros,
+                       long generatorCpuMicros, long publishErrors, String firstError) {
 
     public double deliveriesPerSecond() {
       return seconds <= 0 ? 0 : deliveries / seconds;
@@ -40,6 +40,11 @@ public final class LoadDriver {
     /** Server CPU per delivery, µs (NaN without a server pid or deliveries). */
     public double serverMicrosPerDelivery() {
       return serverCpuMicros <= 0 || deliveries == 0 ? Double.NaN : (double) serverCpuMicros / deliveries;
+    }
+
+    /** Of {@link #serverMicrosPerDelivery()}, what the servers' JIT compiler threads took, µs. */
+    public double serverJitMicrosPerDelivery() {
+      return serverCpuMicros <= 0 || deliveries == 0 ? Double.NaN : (double) serverJitMicros / deliveries;
     }
 
     public double generatorMicrosPerDelivery() {
@@ -90,17 +95,19 @@ public final class LoadDriver {
   }
 
   /** Snapshot of the counters at one instant. */
-  private record Mark(long nanos, long deliveries, long publishes, long serverCpu, long generatorCpu, long errors) {
+  private record Mark(long nanos, long deliveries, long publishes, long serverCpu, long serverJit, long generatorCpu,
+                      long errors) {
   }
 
   private Mark mark() {
-    return new Mark(System.nanoTime(), deliveries.count(), seq, serverCpu.micros(), ProcessCpu.selfMicros(),
-        publishErrors.get());
+    return new Mark(System.nanoTime(), deliveries.count(), seq, serverCpu.micros(), serverCpu.jitMicros(),
+        ProcessCpu.selfMicros(), publishErrors.get());
   }
 
   private Window between(Mark a, Mark b) {
     return new Window((b.nanos - a.nanos) / 1e9, b.deliveries - a.deliveries, b.publishes - a.publishes,
-        b.serverCpu - a.serverCpu, b.generatorCpu - a.generatorCpu, b.errors - a.errors, firstError.get());
+        b.serverCpu - a.serverCpu, Math.max(0, b.serverJit - a.serverJit), b.generatorCpu - a.generatorCpu,
+        b.errors - a.errors, firstError.get());
   }
 
   /**

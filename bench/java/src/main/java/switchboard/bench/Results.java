@@ -44,7 +44,8 @@ public final class Results {
         .put("generatorCpuSeconds", round(w.generatorCpuMicros() / 1e6))
         .put("publishErrors", w.publishErrors());
     if (!Double.isNaN(w.serverMicrosPerDelivery())) {
-      o.put("serverUsPerDelivery", round(w.serverMicrosPerDelivery()));
+      o.put("serverUsPerDelivery", round(w.serverMicrosPerDelivery()))
+          .put("serverJitUsPerDelivery", round(w.serverJitMicrosPerDelivery()));
     }
     if (w.firstError() != null) {
       o.put("firstError", w.firstError());

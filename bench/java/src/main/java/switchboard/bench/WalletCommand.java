@@ -89,6 +89,7 @@ public final class WalletCommand implements Callable<Integer> {
       Thread.sleep(common.warmup().toMillis());
       long n0 = roundTrips.sum();
       long s0 = serverCpu.micros();
+      long j0 = serverCpu.jitMicros();
       long g0 = ProcessCpu.selfMicros();
       long e0 = errors.sum();
       long t0 = System.nanoTime();
@@ -99,11 +100,12 @@ public final class WalletCommand implements Callable<Integer> {
       }
       long n1 = roundTrips.sum();
       long s1 = serverCpu.micros();
+      long j1 = serverCpu.jitMicros();
       long g1 = ProcessCpu.selfMicros();
       double seconds = (System.nanoTime() - t0) / 1e9;
       running.set(false);
       boolean exhausted = sessions.stream().noneMatch(WalletSession::busy);
-      result.put("saturation", Results.window(new LoadDriver.Window(seconds, n1 - n0, n1 - n0, s1 - s0, g1 - g0,
+      result.put("saturation", Results.window(new LoadDriver.Window(seconds, n1 - n0, n1 - n0, s1 - s0, Math.max(0, j1 - j0), g1 - g0,
               errors.sum() - e0, firstError.get())))
           .put("latency", Results.latency(latency.getIntervalHistogram()).put("loop", "closed, 1 outstanding per connection"))
           .put("errors", errors.sum()).put("messagesExhausted", exhausted);

@@ -535,7 +535,7 @@ public final class Report implements Callable<Integer> {
     runs.sort(Comparator.comparing((JsonObject r) -> r.getString("_file")));
     md.append("\n## webflow — one notification to one of N registered STOMP sessions\n\n")
         .append("Rounds alternate the ingresses and RabbitMQ; all three servers stay up, only the measured one is driven.\n\n")
-        .append("| run | target | ingress | sessions | notifications/s | server µs CPU / notification | rate (msg/s) | p50 ms | p99 ms | p99.9 ms | lost |\n")
+        .append("| run | target | ingress | sessions | notifications/s | server µs CPU / notification (of which JIT) | rate (msg/s) | p50 ms | p99 ms | p99.9 ms | lost |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonObject r : runs) {
       JsonObject lat = r.getJsonObject("latency", new JsonObject());
@@ -572,13 +572,14 @@ public final class Report implements Callable<Integer> {
     }
     runs.sort(Comparator.comparing((JsonObject r) -> r.getString("_file")));
     md.append("\n## scaling — one Signal service with instances=1 and instances=2, alternating\n\n")
-        .append("| run | clients / concurrency | per second | server µs CPU / unit | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|---|\n");
+        .append("| run | clients / concurrency | per second | server µs CPU / unit (of which JIT) | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|---|\n");
     for (JsonObject r : runs) {
       boolean fan = "fanout".equals(r.getString("scenario"));
       md.append("| ").append(r.getString("_file").replace("scaling-", "").replace(".json", "")).append(" | ")
           .append(fan ? r.getInteger("connected", 0) : r.getInteger("concurrency", 0)).append(" | ")
           .append(big(fan ? dps(r) : num(r, "handshakesPerSecond"))).append(fan ? " deliveries" : " handshakes").append(" | ")
-          .append(fmt(fan ? num(r, "saturation", "serverUsPerDelivery") : num(r, "serverUsPerHandshake"))).append(" | ")
+          .append(fan ? cpuCell(num(r, "saturation", "serverUsPerDelivery"), num(r, "saturation", "serverJitUsPerDelivery"))
+              : cpuCell(num(r, "serverUsPerHandshake"), num(r, "serverJitUsPerHandshake"))).append(" | ")
           .append(fmt(num(r, "latency", "p50"))).append(" | ").append(fmt(num(r, "latency", "p99"))).append(" | ")
           .append(fmt(num(r, "latency", "p999"))).append(" |\n");
     }

@@ -122,10 +122,7 @@ public final class WsEndpoint {
         .setPerMessageWebSocketCompressionSupported(limits.compression())
         // Without h2c, a connection exists (and its request-head deadline runs) from its first moment, not
         // from when its first 24 bytes have told HTTP/1 from HTTP/2 apart; no client here speaks h2c.
-        .setHttp2ClearTextEnabled(false)
-        // Every request is answered on its event loop, so the HTTP/1 connection needs no cross-thread write
-        // queue: that queue is a 4 KiB array that an upgraded WebSocket would otherwise keep for its life.
-        .setStrictThreadMode(true);
+        .setHttp2ClearTextEnabled(false);
     return tunedOptions;
   }
 

@@ -1,10 +1,11 @@
 package switchboard.fingerprint;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.auth.TokenMinter;
 import switchboard.platform.Platform;
 import switchboard.testing.LoopThreads;
@@ -21,13 +22,13 @@ import static switchboard.fingerprint.FingerprintFixture.SCAN_KEY;
 import static switchboard.fingerprint.FingerprintFixture.next;
 import static switchboard.fingerprint.FingerprintFixture.scanStart;
 import static switchboard.fingerprint.FingerprintFixture.subscribe;
-import static switchboard.testing.Await.await;
 
 /**
  * Verifies the Fingerprint front with four instances, one per event loop: a scan's events and the log stream
  * reach admins on every loop, and the finished scan its owner. Which loop serves an admin is read from the
  * thread that checks its token.
  */
+@ExtendWith(VertxExtension.class)
 class FingerprintLoopsTest {
 
   private Vertx vertx;
@@ -36,16 +37,11 @@ class FingerprintLoopsTest {
   private FingerprintFixture fp;
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
     Platform platform = TestPlatform.single(vertx, loops);
     minter = TestPlatform.minter(vertx);
     fp = FingerprintFixture.start(platform, FingerprintFixture.config().put("instances", 4));
-  }
-
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
   }
 
   /** Verifies that scan events and log entries reach admins and subscribers on every loop. */

@@ -1,10 +1,11 @@
 package switchboard.securecall;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.auth.TokenMinter;
 import switchboard.platform.Platform;
@@ -29,6 +30,7 @@ import static switchboard.testing.Await.await;
  * takeover between connections that sit on different loops. Which loop serves a connection is read from the
  * thread that checks its token.
  */
+@ExtendWith(VertxExtension.class)
 class SecureCallLoopsTest {
 
   @TempDir
@@ -40,17 +42,12 @@ class SecureCallLoopsTest {
   private SecureCallVerticle verticle;
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
     platform = TestPlatform.single(vertx, loops);
     minter = TestPlatform.minter(vertx);
     verticle = SecureCallFixture.deploy(platform, SecureCallFixture.config(dataDir,
         new JsonObject().put("instances", 4).put("requireToken", true)));
-  }
-
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
   }
 
   /** Registers {@code clientId} with its token; answers the client and the loop thread that checked the token. */

@@ -1,12 +1,13 @@
 package switchboard.signal;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import switchboard.bus.Addresses;
 import switchboard.signal.SignalTestSupport.Peer;
 import switchboard.testing.TestCluster;
@@ -25,18 +26,14 @@ import static switchboard.testing.Await.await;
  * send reaches exactly its clients whichever loop holds them; across nodes, a room send goes only to the
  * nodes with members of the room.
  */
+@ExtendWith(VertxExtension.class)
 class SignalLoopsTest {
 
   private Vertx vertx;
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   /**

@@ -1,10 +1,11 @@
 package switchboard.wallet;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import switchboard.platform.Platform;
 import switchboard.testing.LoopThreads;
@@ -29,6 +30,7 @@ import static switchboard.wallet.WalletFixture.requestId;
  * every loop. Which loop serves a connection is read from the thread that checks its signed message's
  * deadline against the gateway's clock.
  */
+@ExtendWith(VertxExtension.class)
 class WalletLoopsTest {
 
   @TempDir
@@ -39,13 +41,8 @@ class WalletLoopsTest {
   private final TestWallet bob = new TestWallet(WalletFixture.DOMAIN);
 
   @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void tearDown() {
-    await(vertx.close());
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   /** Verifies that a transfer's pushes reach the recipient's subscribed connections on every loop. */
